@@ -1,0 +1,1 @@
+"""Bytes in, bytes out: WARC capture, writing, reading. Knows nothing of articles or DuckDB."""

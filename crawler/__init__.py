@@ -1,0 +1,1 @@
+"""The Scrapy project and the command line of baotinh."""

@@ -1,0 +1,190 @@
+"""SiteServer: a small HTTP server for a directory of static pages, on 127.0.0.1.
+
+It serves the bundled demo site for `baotinh demo` and the fixture sites of the tests. A site is a folder
+of files plus an optional `_site.toml` describing what static files cannot: redirects, which paths are
+sent gzip-compressed or chunked, extra status codes. Every `{{BASE}}` in a served text file becomes the
+server's own base URL (`http://127.0.0.1:PORT`), so sitemaps and feeds can hold absolute links.
+
+    [redirects]
+    "/old.html" = { to = "/new.html", status = 301 }
+
+    [gzip]          # served with Content-Encoding: gzip when the client accepts it
+    paths = ["/*.html", "/sitemap.xml"]
+
+    [chunked]       # served with Transfer-Encoding: chunked and no Content-Length
+    paths = ["/tin-tuc/*.html"]
+
+    [status]        # answered with this status and the file's body (or an empty body)
+    "/broken.html" = 500
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import mimetypes
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+@dataclass
+class SiteRules:
+    """The `_site.toml` of a site folder."""
+
+    redirects: dict[str, tuple[str, int]] = field(default_factory=dict)
+    gzip: list[str] = field(default_factory=list)
+    chunked: list[str] = field(default_factory=list)
+    status: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> SiteRules:
+        path = root / "_site.toml"
+        if not path.exists():
+            return cls()
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            redirects={k: (v["to"], int(v.get("status", 301))) for k, v in data.get("redirects", {}).items()},
+            gzip=list(data.get("gzip", {}).get("paths", [])),
+            chunked=list(data.get("chunked", {}).get("paths", [])),
+            status={k: int(v) for k, v in data.get("status", {}).items()},
+        )
+
+
+def _matches(path: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(path, p) for p in patterns)
+
+
+class SiteServer:
+    """Serve `root` on 127.0.0.1 (port 0 picks a free port) in a background thread.
+
+    >>> server = SiteServer(Path("tests/sites/news")).start()   # doctest: +SKIP
+    >>> server.base_url                                          # doctest: +SKIP
+    'http://127.0.0.1:38211'
+    >>> server.stop()                                            # doctest: +SKIP
+    """
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.root = Path(root)
+        self.rules = SiteRules.load(self.root)
+        self.requested: list[str] = []  # request paths in arrival order, for tests and the demo summary
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SiteServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="site-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread:
+            self._thread.join()
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _record(self, path: str) -> None:
+        with self._lock:
+            self.requested.append(path)
+
+    def resolve(self, path: str) -> Path | None:
+        """The file that answers `path`, or None."""
+        rel = unquote(path).lstrip("/")
+        candidate = (self.root / rel).resolve()
+        if self.root.resolve() not in (candidate, *candidate.parents):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        if candidate.is_file() and not candidate.name.startswith("_"):
+            return candidate
+        return None
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "baotinh-site/1"
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet server
+                pass
+
+            def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
+                self._answer(head=True)
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._answer(head=False)
+
+            def _answer(self, head: bool) -> None:
+                path = urlsplit(self.path).path or "/"
+                server._record(self.path)
+                rules = server.rules
+                if path in rules.redirects:
+                    target, status = rules.redirects[path]
+                    self.send_response(status)
+                    self.send_header("Location", target.replace("{{BASE}}", server.base_url))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                file = server.resolve(path)
+                status = rules.status.get(path, HTTPStatus.OK if file else HTTPStatus.NOT_FOUND)
+                body = file.read_bytes() if file else b"<html><body><h1>404 Not Found</h1></body></html>"
+                ctype = CONTENT_TYPES.get(file.suffix, None) if file else "text/html; charset=utf-8"
+                if ctype is None:
+                    ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                if ctype.startswith(("text/", "application/xml", "application/rss", "application/atom")):
+                    body = body.replace(b"{{BASE}}", server.base_url.encode())
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                if _matches(path, rules.gzip) and "gzip" in self.headers.get("Accept-Encoding", ""):
+                    body = gzip.compress(body, mtime=0)
+                    self.send_header("Content-Encoding", "gzip")
+                    self.send_header("Vary", "Accept-Encoding")
+                if _matches(path, rules.chunked):
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    if not head:
+                        self._write_chunked(body)
+                    return
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if not head:
+                    self.wfile.write(body)
+
+            def _write_chunked(self, body: bytes, size: int = 4096) -> None:
+                for i in range(0, len(body), size):
+                    chunk = body[i : i + size]
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+
+        return Handler
