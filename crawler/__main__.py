@@ -1,0 +1,5 @@
+"""`python -m crawler` is the same as the `baotinh` command."""
+
+from crawler.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Recorder: the crawl's bookkeeping in DuckDB: a `runs` row, a `captures` row per archived response, the
+rows of every extracted article, written in batches.
+
+It joins the archive (the `capture_written` signal of WarcCapture) to the store (pipelines.store) without
+either knowing the other. Settings: BAOTINH_DATA_DIR, BAOTINH_RUN_ID, STORE_BATCH_SIZE,
+STORE_FLUSH_INTERVAL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from twisted.internet import task
+
+from archive.capture import Capture, capture_written
+from pipelines.rows import article_rows
+from pipelines.store import Batch, Store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+DB_NAME = "baotinh.duckdb"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
+    ref = capture.ref
+    return {
+        "capture_id": ref.record_id,
+        "run_id": run_id,
+        "url": capture.url,
+        "status": capture.status,
+        "mime": capture.mime,
+        "fetched_at": capture.fetched_at,
+        "warc_file": ref.warc_file,
+        "warc_offset": ref.offset,
+        "warc_length": ref.length,
+        "payload_digest": ref.payload_digest,
+        "revisit": capture.revisit,
+    }
+
+
+def jsonable_stats(stats: dict[str, Any]) -> str:
+    return json.dumps({k: v.isoformat() if isinstance(v, datetime) else v for k, v in sorted(stats.items())},
+                      default=str, ensure_ascii=False)
+
+
+class Recorder:
+    def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int, interval: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.interval = interval
+        self.command = crawler.settings.get("BAOTINH_COMMAND", "crawl")
+        self.pending: Batch = {}
+        self.pending_rows = 0
+        self.started_at = datetime.now(UTC)
+        self._loop: task.LoopingCall | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.capture_written, signal=capture_written)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Recorder:
+        settings = crawler.settings
+        data_dir = Path(settings.get("BAOTINH_DATA_DIR"))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            crawler,
+            Store(data_dir / DB_NAME),
+            settings.get("BAOTINH_RUN_ID") or new_run_id(),
+            settings.getint("STORE_BATCH_SIZE"),
+            settings.getfloat("STORE_FLUSH_INTERVAL"),
+        )
+
+    def _add(self, rows: Batch) -> None:
+        for table, table_rows in rows.items():
+            self.pending.setdefault(table, []).extend(table_rows)
+            self.pending_rows += len(table_rows)
+        if self.pending_rows >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending, self.pending_rows = self.pending, {}, 0
+        written = self.store.write(batch)
+        key = "store/batches_written" if written else "store/batches_spooled"
+        self.stats.inc_value(key)
+
+    def _run_row(self, status: str, finished: bool) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "command": self.command,
+            "started_at": self.started_at,
+            "finished_at": datetime.now(UTC) if finished else None,
+            "status": status,
+            "stats": jsonable_stats(self.stats.get_stats()),
+        }
+
+    # -- signals -------------------------------------------------------------------------------------------
+    def spider_opened(self) -> None:
+        self.store.write({"runs": [self._run_row("running", finished=False)]})
+        self._loop = task.LoopingCall(self.flush)
+        self._loop.start(self.interval, now=False)
+
+    def capture_written(self, capture: Capture) -> None:
+        self.stats.inc_value("store/captures")
+        self._add({"captures": [capture_row(capture, self.run_id)]})
+
+    def item_scraped(self, item: dict[str, Any]) -> None:
+        analysis = item.get("analysis")
+        if analysis is None:
+            return
+        fetched_at = datetime.fromisoformat(item["fetched_at"]) if item.get("fetched_at") else None
+        rows = article_rows(analysis, capture_id=item["capture_id"], site=item.get("site"), fetched_at=fetched_at)
+        self.stats.inc_value("store/articles")
+        self._add(rows)
+
+    def spider_closed(self, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self.flush()
+        status = "finished" if reason == "finished" else reason
+        self.store.write({"runs": [self._run_row(status, finished=True)]})
+        logger.info("run %s %s; database %s", self.run_id, status, self.store.path)

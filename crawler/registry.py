@@ -1,0 +1,154 @@
+"""The site registry: `sites.toml` as data, validated when loaded.
+
+Each `[site.SLUG]` table describes one news site. A mistake in the file stops the program with one line
+naming the entry and the field, e.g. `sites.toml: site 'baophutho': field 'article_pattern': bad regex …`.
+
+    [site.baophutho]
+    name = "Báo Phú Thọ"
+    province = "Phú Thọ"
+    domains = ["baophutho.vn"]
+    start_urls = ["https://baophutho.vn/"]
+    feeds = []                         # optional: RSS/Atom URLs
+    sitemaps = []                      # optional: beyond robots.txt and /sitemap.xml
+    article_pattern = '-\\d{6,}\\.html?$'   # optional: regex searched in the URL
+    kind = "paper"                     # optional: "paper" (default) or "content-farm"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+KINDS = ("paper", "content-farm")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+FIELDS = {
+    "name": str,
+    "province": str,
+    "domains": list,
+    "start_urls": list,
+    "feeds": list,
+    "sitemaps": list,
+    "article_pattern": str,
+    "kind": str,
+}
+REQUIRED = ("name", "domains", "start_urls")
+
+
+class RegistryError(ValueError):
+    """A sites.toml entry is wrong; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Site:
+    slug: str
+    name: str
+    domains: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    province: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    article_pattern: re.Pattern[str] | None = None
+    kind: str = "paper"
+
+    def owns(self, url: str) -> bool:
+        """True when the URL's host is one of the site's domains or a subdomain of one."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def is_article_url(self, url: str) -> bool | None:
+        """True/False when the site has an article pattern, None when it leaves the decision to the page."""
+        if self.article_pattern is None:
+            return None
+        return bool(self.article_pattern.search(url))
+
+    @classmethod
+    def from_start_url(cls, url: str) -> Site:
+        """An ad-hoc site for `--start-url`: its domain is the URL's host (port ignored, as by browsers)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RegistryError(f"--start-url {url!r}: not an http(s) URL")
+        host = parts.hostname.lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")
+        if parts.port:
+            slug = f"{slug}-{parts.port}"
+        return cls(slug=slug, name=host, domains=(host,), start_urls=(url,))
+
+
+def default_registry_path() -> Path:
+    return Path(str(resources.files("crawler") / "sites.toml"))
+
+
+def load_sites(path: Path | None = None) -> dict[str, Site]:
+    """Load and validate a registry file (the bundled `crawler/sites.toml` by default)."""
+    path = path or default_registry_path()
+    label = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise RegistryError(f"{path}: no such registry file") from e
+    except tomllib.TOMLDecodeError as e:
+        raise RegistryError(f"{label}: not valid TOML: {e}") from e
+    unknown_top = set(data) - {"site"}
+    if unknown_top:
+        raise RegistryError(f"{label}: unknown table {sorted(unknown_top)[0]!r} (entries go under [site.SLUG])")
+    sites: dict[str, Site] = {}
+    for slug, entry in data.get("site", {}).items():
+        sites[slug] = parse_site(slug, entry, label)
+    return sites
+
+
+def parse_site(slug: str, entry: object, label: str = "sites.toml") -> Site:
+    def fail(field_name: str, problem: str) -> RegistryError:
+        return RegistryError(f"{label}: site {slug!r}: field {field_name!r}: {problem}")
+
+    if not SLUG_RE.match(slug):
+        raise RegistryError(f"{label}: site {slug!r}: slug must be lowercase letters, digits, '-' or '_'")
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{label}: site {slug!r}: must be a table of fields")
+    for key, value in entry.items():
+        if key not in FIELDS:
+            raise fail(key, f"unknown key (known: {', '.join(FIELDS)})")
+        if not isinstance(value, FIELDS[key]):
+            raise fail(key, f"must be a {FIELDS[key].__name__}, got {type(value).__name__}")
+        if FIELDS[key] is list and not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "must be a list of non-empty strings")
+    for key in REQUIRED:
+        if not entry.get(key):
+            raise fail(key, "missing")
+    domains = tuple(d.lower().strip(".") for d in entry["domains"])
+    for d in domains:
+        if "/" in d or ":" in d or " " in d:
+            raise fail("domains", f"{d!r} is not a bare host name (no scheme, port or path)")
+    site_urls = ("start_urls", "feeds", "sitemaps")
+    for key in site_urls:
+        for url in entry.get(key, []):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise fail(key, f"{url!r} is not an http(s) URL")
+            host = parts.hostname.lower()
+            if key == "start_urls" and not any(host == d or host.endswith("." + d) for d in domains):
+                raise fail("domains", f"start URL host {host!r} is not among the site's domains")
+    pattern = None
+    if "article_pattern" in entry:
+        try:
+            pattern = re.compile(entry["article_pattern"])
+        except re.error as e:
+            raise fail("article_pattern", f"bad regex: {e}") from e
+    kind = entry.get("kind", "paper")
+    if kind not in KINDS:
+        raise fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    return Site(
+        slug=slug,
+        name=entry["name"],
+        province=entry.get("province"),
+        domains=domains,
+        start_urls=tuple(entry["start_urls"]),
+        feeds=tuple(entry.get("feeds", [])),
+        sitemaps=tuple(entry.get("sitemaps", [])),
+        article_pattern=pattern,
+        kind=kind,
+    )

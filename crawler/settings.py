@@ -1,0 +1,78 @@
+"""Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
+override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
+(pipelines.extraction), STORE_* (crawler.recorder), BAOTINH_* (the spider and the command line).
+"""
+
+import os
+
+# Scrapy's cookies middleware asks tldextract for the public suffix list, which would try to download it;
+# the copy bundled with tldextract is enough to tell a public suffix from a site.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+BOT_NAME = "baotinh"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- who we are --------------------------------------------------------------------------------------------
+# Site operators read this in their logs: set it to a page that says who runs the crawl and how to reach you.
+BAOTINH_CONTACT_URL = "https://baotinh.invalid/contact"
+BAOTINH_VERSION = "0.1"
+USER_AGENT = f"baotinh/{BAOTINH_VERSION} (+{BAOTINH_CONTACT_URL})"
+
+# -- politeness ----------------------------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = True
+# On 127.0.0.1 (the demo, the tests) there is nobody to be polite to: the command line lifts the delays
+# when every site of a run is on a loopback address.
+BAOTINH_LOOPBACK_UNTHROTTLED = True
+
+# -- discovery (crawler.spiders.news) -----------------------------------------------------------------------
+BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
+BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
+BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
+
+# -- data directory -----------------------------------------------------------------------------------------
+BAOTINH_DATA_DIR = "data"
+BAOTINH_RUN_ID = None  # set by the command line; a fresh id otherwise
+BAOTINH_COMMAND = "crawl"
+BAOTINH_PROGRESS_INTERVAL = 10.0
+
+# -- archive (archive.capture) ------------------------------------------------------------------------------
+ARCHIVE_ENABLED = True
+ARCHIVE_DIR = None  # None = BAOTINH_DATA_DIR/warc
+ARCHIVE_PREFIX = "baotinh"
+ARCHIVE_MAX_SIZE = 1_000_000_000
+ARCHIVE_INFO = {}
+
+# -- extraction and store -----------------------------------------------------------------------------------
+EXTRACT_PROCESSES = 0  # 0 = one worker process per CPU core
+STORE_BATCH_SIZE = 500  # rows per DuckDB transaction
+STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
+
+# -- components ---------------------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # nearer the network than HttpCompression (590) and Redirect (600): bodies as sent, every hop
+    "archive.capture.WarcCapture": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractPipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.recorder.Recorder": 100,
+    "crawler.progress.Progress": 200,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+LOG_FORMATTER = "crawler.logformatter.BaotinhLogFormatter"
+LOG_LEVEL = "INFO"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+STATS_DUMP = False  # the run's stats go to runs.stats and the log file's last lines

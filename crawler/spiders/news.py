@@ -1,0 +1,223 @@
+"""NewsSpider: finds the articles of one or more news sites. Discovery only; extraction is a pipeline's job.
+
+    scrapy crawl news -a site=baophutho            # sites from crawler/sites.toml (comma-separated)
+    scrapy crawl news -a start_url=https://x.vn/   # an unseen site, its domain taken from the URL
+
+Where articles are found: sitemaps (robots.txt `Sitemap:` lines, /sitemap.xml, the registry's sitemaps;
+indexes and news sitemaps included), RSS/Atom feeds (the registry's and those a page announces), and
+listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: following every link of
+every article costs ~4x the crawl rate for little gain. Only responses judged to be articles become items.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+from w3lib.url import url_query_cleaner
+
+from crawler.registry import RegistryError, Site, load_sites
+from crawler.spiders.discovery import (
+    DiscoveryError,
+    feed_links,
+    looks_like_article,
+    parse_feed,
+    parse_sitemap,
+)
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = (b"text/html", b"application/xhtml")
+TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "fbclid", "gclid")
+
+
+def resolve_sites(site: str | None, start_url: str | None, registry: dict[str, Site] | None) -> list[Site]:
+    """The sites a crawl covers, from comma-separated slugs and/or start URLs (all sites when neither)."""
+    chosen: list[Site] = []
+    if site:
+        registry = registry if registry is not None else load_sites()
+        for slug in (s.strip() for s in site.split(",") if s.strip()):
+            if slug not in registry:
+                raise RegistryError(f"unknown site {slug!r} (see `baotinh sites` for the list)")
+            chosen.append(registry[slug])
+    if start_url:
+        chosen.extend(Site.from_start_url(u.strip()) for u in start_url.split(",") if u.strip())
+    if not chosen:
+        registry = registry if registry is not None else load_sites()
+        chosen = list(registry.values())
+    return chosen
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        site: str | None = None,
+        start_url: str | None = None,
+        max_pages: str | int | None = None,
+        sites: Iterable[Site] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        chosen = list(sites) if sites is not None else resolve_sites(site, start_url, None)
+        self.sites: dict[str, Site] = {s.slug: s for s in chosen}
+        self.allowed_domains = sorted({d for s in chosen for d in s.domains})
+        self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
+        self.scheduled: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.links = LinkExtractor(unique=True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = spider.max_pages_arg or settings.getint("BAOTINH_MAX_PAGES") or None
+        spider.listing_depth = settings.getint("BAOTINH_LISTING_DEPTH")
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    # -- requests ----------------------------------------------------------------------------------------
+    def site_for(self, url: str) -> Site | None:
+        return next((s for s in self.sites.values() if s.owns(url)), None)
+
+    def request(self, url: str, site: Site, callback: Any, depth: int = 0, priority: int = 0) -> Request | None:
+        """A request for `url` within `site`, or None when already scheduled, off-site or over the cap."""
+        url = url_query_cleaner(url.split("#", 1)[0], TRACKING_PARAMS, remove=True, keep_fragments=False)
+        if urlsplit(url).scheme not in ("http", "https") or not site.owns(url) or url in self.seen:
+            return None
+        if self.max_pages is not None and self.scheduled[site.slug] >= self.max_pages:
+            self.crawler.stats.inc_value(f"site/{site.slug}/over_cap")
+            return None
+        self.seen.add(url)
+        self.scheduled[site.slug] += 1
+        return Request(
+            url,
+            callback=callback,
+            errback=self.fetch_failed,
+            priority=priority,
+            meta={"site": site.slug, "listing_depth": depth},
+        )
+
+    async def start(self) -> AsyncIterator[Request]:
+        for site in self.sites.values():
+            logger.info("crawling %s (%s), start %s", site.slug, site.name, ", ".join(site.start_urls))
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(site.start_urls[0]))
+            candidates = [
+                *(self.request(u, site, self.parse_page) for u in site.start_urls),
+                *(self.request(u, site, self.parse_feed, priority=5) for u in site.feeds),
+                *(self.request(u, site, self.parse_sitemap, priority=5) for u in site.sitemaps),
+                self.request(origin + "/sitemap.xml", site, self.parse_sitemap, priority=5),
+            ]
+            for request in candidates:
+                if request is not None:
+                    yield request
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Sitemaps named in robots.txt (read by RobotsTxtMiddleware, so robots.txt is fetched once)."""
+        site = self.site_for(request.url)
+        parser = getattr(robotparser, "rp", None)  # Protego, Scrapy's default robots.txt parser
+        if site is None or parser is None:
+            return
+        for url in parser.sitemaps:
+            follow = self.request(urljoin(request.url, url), site, self.parse_sitemap, priority=5)
+            if follow is not None:
+                assert self.crawler.engine is not None
+                self.crawler.engine.crawl(follow)
+
+    # -- callbacks ---------------------------------------------------------------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        site = self.sites[response.meta["site"]]
+        try:
+            kind, entries = parse_sitemap(response.body, response.url)
+        except DiscoveryError as e:
+            logger.warning("%s: unreadable sitemap %s: %s", site.slug, response.url, e)
+            self.crawler.stats.inc_value(f"site/{site.slug}/bad_sitemaps")
+            return
+        self.crawler.stats.inc_value(f"site/{site.slug}/sitemaps")
+        for entry in entries:
+            if kind == "index":
+                follow = self.request(entry.loc, site, self.parse_sitemap, priority=5)
+            else:
+                follow = self.request(entry.loc, site, self.parse_page, depth=self.listing_depth, priority=1)
+            if follow is not None:
+                yield follow
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        site = self.sites[response.meta["site"]]
+        try:
+            links = parse_feed(response.body, response.url)
+        except DiscoveryError as e:
+            logger.warning("%s: unreadable feed %s: %s", site.slug, response.url, e)
+            self.crawler.stats.inc_value(f"site/{site.slug}/bad_feeds")
+            return
+        self.crawler.stats.inc_value(f"site/{site.slug}/feeds")
+        for link in links:
+            follow = self.request(link, site, self.parse_page, depth=self.listing_depth, priority=1)
+            if follow is not None:
+                yield follow
+
+    def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+        site = self.sites[response.meta["site"]]
+        stats = self.crawler.stats
+        content_type = (response.headers.get(b"Content-Type") or b"").lower()
+        if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
+            stats.inc_value(f"site/{site.slug}/not_html")
+            return
+        verdict = site.is_article_url(response.url)
+        if verdict is None:
+            verdict = looks_like_article(response.url, response.selector)
+        if verdict:
+            stats.inc_value(f"site/{site.slug}/article_pages")
+            warc = response.meta.get("warc") or {}
+            yield {
+                "url": response.url,
+                "site": site.slug,
+                "html": response.text,
+                "status": response.status,
+                **warc,
+            }
+            return
+        stats.inc_value(f"site/{site.slug}/listing_pages")
+        depth = response.meta.get("listing_depth", 0)
+        for feed in feed_links(response.selector, response.url):
+            follow = self.request(feed, site, self.parse_feed, priority=5)
+            if follow is not None:
+                yield follow
+        if depth >= self.listing_depth:
+            return
+        for link in self.links.extract_links(response):
+            article_like = site.is_article_url(link.url)
+            follow = self.request(link.url, site, self.parse_page, depth=depth + 1,
+                                  priority=1 if article_like else 0)
+            if follow is not None:
+                yield follow
+
+    def fetch_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        slug = request.meta.get("site", "?")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt said no (or another middleware chose to skip): policy, not a failure
+            self.crawler.stats.inc_value(f"site/{slug}/skipped")
+            logger.debug("%s: skipped %s: %s", slug, request.url, failure.value)
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if request.url.endswith("/sitemap.xml") and status == 404:
+                return  # the guessed /sitemap.xml is often absent; not an error
+            reason = f"http_{status}"
+        else:
+            reason = failure.type.__name__ if failure.type else "error"
+        logger.warning("%s: fetch failed (%s): %s", slug, reason, request.url)
+        self.crawler.stats.inc_value("baotinh/fetch_errors")
+        self.crawler.stats.inc_value(f"site/{slug}/errors")
+        self.crawler.stats.inc_value(f"site/{slug}/error_reasons/{reason}")

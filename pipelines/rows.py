@@ -1,0 +1,38 @@
+"""Table rows from an analysed page: the shape `Store.write()` takes (see queries/schema.sql)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pipelines.analysis import Analysis
+
+
+def article_rows(
+    analysis: Analysis, *, capture_id: str, site: str | None, fetched_at: datetime | None
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows for `articles` and `images` of one article; its id is the capture it came from."""
+    article = analysis.article
+    article_id = capture_id
+    return {
+        "articles": [
+            {
+                "article_id": article_id,
+                "url": article.url,
+                "site": site,
+                "title": article.title,
+                "lead": article.lead,
+                "author": article.author,
+                "published_at": article.published_at,
+                "text": article.text,
+                "source_credit": article.source_credit,
+                "capture_id": capture_id,
+                "extractor": article.extractor,
+                "fetched_at": fetched_at,
+            }
+        ],
+        "images": [
+            {"article_id": article_id, "src": i.src, "caption": i.caption, "credit": i.credit}
+            for i in article.images
+        ],
+    }
