@@ -55,9 +55,16 @@ class Site:
     kind: str = "paper"
 
     def owns(self, url: str) -> bool:
-        """True when the URL's host is one of the site's domains or a subdomain of one."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        """True when the URL's host is one of the site's domains or a subdomain of one.
+
+        A domain written with a port (`127.0.0.1:8001`, for sites on one loopback address) owns that port only.
+        """
+        return any(_domain_owns(d, url) for d in self.domains)
+
+    @property
+    def hosts(self) -> set[str]:
+        """The domains without ports (what Scrapy's OffsiteMiddleware compares)."""
+        return {d.partition(":")[0] for d in self.domains}
 
     def is_article_url(self, url: str) -> bool | None:
         """True/False when the site has an article pattern, None when it leaves the decision to the page."""
@@ -73,9 +80,19 @@ class Site:
             raise RegistryError(f"--start-url {url!r}: not an http(s) URL")
         host = parts.hostname.lower()
         slug = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")
-        if parts.port:
-            slug = f"{slug}-{parts.port}"
-        return cls(slug=slug, name=host, domains=(host,), start_urls=(url,))
+        domain = host
+        if parts.port:  # another port on the same host is another site (the demo, the tests)
+            slug, domain = f"{slug}-{parts.port}", f"{host}:{parts.port}"
+        return cls(slug=slug, name=host, domains=(domain,), start_urls=(url,))
+
+
+def _domain_owns(domain: str, url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    name, _, port = domain.partition(":")
+    if port and str(parts.port or {"http": 80, "https": 443}.get(parts.scheme, "")) != port:
+        return False
+    return host == name or host.endswith("." + name)
 
 
 def default_registry_path() -> Path:
@@ -121,17 +138,17 @@ def parse_site(slug: str, entry: object, label: str = "sites.toml") -> Site:
             raise fail(key, "missing")
     domains = tuple(d.lower().strip(".") for d in entry["domains"])
     for d in domains:
-        if "/" in d or ":" in d or " " in d:
-            raise fail("domains", f"{d!r} is not a bare host name (no scheme, port or path)")
+        name, colon, port = d.partition(":")
+        if not name or "/" in d or " " in d or (colon and not port.isdigit()):
+            raise fail("domains", f"{d!r} is not a host name (no scheme or path; a port as host:port)")
     site_urls = ("start_urls", "feeds", "sitemaps")
     for key in site_urls:
         for url in entry.get(key, []):
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(key, f"{url!r} is not an http(s) URL")
-            host = parts.hostname.lower()
-            if key == "start_urls" and not any(host == d or host.endswith("." + d) for d in domains):
-                raise fail("domains", f"start URL host {host!r} is not among the site's domains")
+            if key == "start_urls" and not any(_domain_owns(d, url) for d in domains):
+                raise fail("domains", f"start URL host {parts.netloc!r} is not among the site's domains")
     pattern = None
     if "article_pattern" in entry:
         try:

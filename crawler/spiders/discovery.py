@@ -24,7 +24,8 @@ ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting"
 # /kinh-te/nong-dan-thu-hoach-che-202611120915.html, /chinh-tri/abc-d538952.html, /-4954454.html
 ARTICLE_URL_RE = re.compile(
     r"(?:[-/_.]\d{5,}(?:\.[a-z]{2,5})?/?$)"           # trailing numeric id
-    r"|(?:/[^/?#]*(?:[a-z0-9]+-){4,}[a-z0-9]+(?:\.html?|\.chn|\.aspx?)?/?$)",  # slug of 5+ words
+    # a slug of 7+ syllables: Vietnamese category names stay within 5 ("chinh-tri-xay-dung-dang")
+    r"|(?:/[^/?#]*(?:[a-z0-9]+-){6,}[a-z0-9]+(?:\.html?|\.chn|\.aspx?)?/?$)",
     re.IGNORECASE,
 )
 NOT_ARTICLE_PATH_RE = re.compile(

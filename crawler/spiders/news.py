@@ -71,7 +71,7 @@ class NewsSpider(Spider):
         super().__init__(**kwargs)
         chosen = list(sites) if sites is not None else resolve_sites(site, start_url, None)
         self.sites: dict[str, Site] = {s.slug: s for s in chosen}
-        self.allowed_domains = sorted({d for s in chosen for d in s.domains})
+        self.allowed_domains = sorted({h for s in chosen for h in s.hosts})
         self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
         self.scheduled: Counter[str] = Counter()
         self.seen: set[str] = set()
