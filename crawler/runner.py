@@ -22,6 +22,10 @@ from crawler.spiders.news import NewsSpider
 
 OUR_LOGGERS = ("crawler", "pipelines", "archive")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# With DOWNLOAD_DELAY = 0, Scrapy 2.19 on the asyncio reactor starts every queued request of a download slot
+# at once (the slot's transfer count is updated only when each task starts), so CONCURRENT_REQUESTS_PER_DOMAIN
+# is not enforced. Any positive delay takes the one-request-per-turn path, which enforces it.
+MIN_DOWNLOAD_DELAY = 0.001
 
 
 @dataclass
@@ -38,6 +42,8 @@ def base_settings(overrides: dict[str, str] | None = None) -> Settings:
     settings.setmodule("crawler.settings", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    if settings.getfloat("DOWNLOAD_DELAY") < MIN_DOWNLOAD_DELAY:
+        settings.set("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY, priority=settings.getpriority("DOWNLOAD_DELAY") or 0)
     contact = settings.get("BAOTINH_CONTACT_URL")
     if settings.getpriority("USER_AGENT") < settings.getpriority("BAOTINH_CONTACT_URL"):
         settings.set("USER_AGENT", f"baotinh/{settings.get('BAOTINH_VERSION')} (+{contact})", priority="cmdline")
@@ -83,7 +89,7 @@ def run_crawl(
         settings.set("BAOTINH_MAX_PAGES", max_pages, priority="cmdline")
     loopback = all(is_loopback(u) for s in sites for u in s.start_urls)
     if loopback and settings.getbool("BAOTINH_LOOPBACK_UNTHROTTLED"):
-        for key, value in (("DOWNLOAD_DELAY", 0), ("AUTOTHROTTLE_ENABLED", False),
+        for key, value in (("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY), ("AUTOTHROTTLE_ENABLED", False),
                            ("CONCURRENT_REQUESTS_PER_DOMAIN", 8)):
             if settings.getpriority(key) < settings.getpriority("BAOTINH_DATA_DIR"):
                 settings.set(key, value, priority="cmdline")

@@ -31,6 +31,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs Python code sent to a local port and writes job files to the home
+# directory: not something an unattended archiving crawler should open.
+REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = True
 # On 127.0.0.1 (the demo, the tests) there is nobody to be polite to: the command line lifts the delays
 # when every site of a run is on a loopback address.

@@ -4,6 +4,7 @@ back with warcio and the DuckDB file queried with SQL."""
 from __future__ import annotations
 
 import gzip
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -152,8 +153,6 @@ def test_warcio_check_passes(crawl: Crawl) -> None:
 
 
 def test_file_name_follows_convention(crawl: Crawl) -> None:
-    import re
-
     for path in crawl.warcs:
         assert re.fullmatch(r"baotinh-\d{17}-\d{5}-[A-Za-z0-9.-]+\.warc\.gz", path.name), path.name
 
@@ -183,3 +182,22 @@ def test_max_pages_bounds_a_run(news_site: SiteServer, tmp_path: Path) -> None:
             "SELECT count(*) FROM captures WHERE url NOT LIKE '%/robots.txt' AND status NOT BETWEEN 300 AND 399"
         ).fetchone()[0]
     assert pages == 3
+
+
+def test_progress_is_logged_and_concurrency_bounded(tmp_path: Path) -> None:
+    from tests.conftest import SITES
+
+    with SiteServer(SITES / "slow") as slow:
+        result = run_baotinh("crawl", "--start-url", slow.base_url + "/", "--data-dir", str(tmp_path / "d"),
+                             "--set", "BAOTINH_PROGRESS_INTERVAL=0.3", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                             check=True)
+        assert slow.max_in_flight <= 2  # CONCURRENT_REQUESTS_PER_DOMAIN holds, 12 articles queued at once
+    lines = [line for line in result.stderr.splitlines() if "progress:" in line]
+    assert len(lines) >= 2, result.stderr
+    pattern = r"progress: \d+ pages fetched \(\d+\.\d/s\), \d+ articles stored, \d+ errors, \d+ queued"
+    assert re.search(pattern, lines[0])
+    done = re.search(r"done: (\d+) pages fetched .*, (\d+) articles stored", result.stderr)
+    assert done is not None
+    with duckdb.connect(str(tmp_path / "d" / "baotinh.duckdb"), read_only=True) as con:
+        counts = con.execute("SELECT (SELECT count(*) FROM captures), (SELECT count(*) FROM articles)").fetchone()
+    assert (int(done[1]), int(done[2])) == counts == (15, 12)  # robots, home, /sitemap.xml (404), 12 articles

@@ -16,6 +16,9 @@ server's own base URL (`http://127.0.0.1:PORT`), so sitemaps and feeds can hold 
 
     [status]        # answered with this status and the file's body (or an empty body)
     "/broken.html" = 500
+
+    [delay]         # seconds to wait before answering paths matching the pattern (a slow site)
+    "/tin-tuc/*" = 0.5
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import fnmatch
 import gzip
 import mimetypes
 import threading
+import time
 import tomllib
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -51,6 +55,7 @@ class SiteRules:
     gzip: list[str] = field(default_factory=list)
     chunked: list[str] = field(default_factory=list)
     status: dict[str, int] = field(default_factory=dict)
+    delay: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> SiteRules:
@@ -63,6 +68,7 @@ class SiteRules:
             gzip=list(data.get("gzip", {}).get("paths", [])),
             chunked=list(data.get("chunked", {}).get("paths", [])),
             status={k: int(v) for k, v in data.get("status", {}).items()},
+            delay={k: float(v) for k, v in data.get("delay", {}).items()},
         )
 
 
@@ -83,6 +89,8 @@ class SiteServer:
         self.root = Path(root)
         self.rules = SiteRules.load(self.root)
         self.requested: list[str] = []  # request paths in arrival order, for tests and the demo summary
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests served at once: what a polite client keeps low
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
@@ -117,6 +125,15 @@ class SiteServer:
         with self._lock:
             self.requested.append(path)
 
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def resolve(self, path: str) -> Path | None:
         """The file that answers `path`, or None."""
         rel = unquote(path).lstrip("/")
@@ -140,15 +157,25 @@ class SiteServer:
                 pass
 
             def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
-                self._answer(head=True)
+                self._counted(head=True)
 
             def do_GET(self) -> None:  # noqa: N802
-                self._answer(head=False)
+                self._counted(head=False)
+
+            def _counted(self, head: bool) -> None:
+                server._enter()
+                try:
+                    self._answer(head)
+                finally:
+                    server._leave()
 
             def _answer(self, head: bool) -> None:
                 path = urlsplit(self.path).path or "/"
                 server._record(self.path)
                 rules = server.rules
+                pause = max((s for p, s in rules.delay.items() if fnmatch.fnmatchcase(path, p)), default=0.0)
+                if pause:
+                    time.sleep(pause)
                 if path in rules.redirects:
                     target, status = rules.redirects[path]
                     self.send_response(status)
