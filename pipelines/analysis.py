@@ -6,16 +6,18 @@ from the WARC files with the same results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipelines.article import Article
 from pipelines.extract import extract
+from pipelines.figure import Figure
 
 
 @dataclass
 class Analysis:
     article: Article
+    figures: list[Figure] = field(default_factory=list)  # numbers of article.text, offsets into it
 
 
 def analyse(html: str, url: str, fetched_at: datetime | None = None) -> Analysis | None:

@@ -11,7 +11,7 @@ from pipelines.analysis import Analysis
 def article_rows(
     analysis: Analysis, *, capture_id: str, site: str | None, fetched_at: datetime | None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Rows for `articles` and `images` of one article; its id is the capture it came from."""
+    """Rows for `articles`, `images` and `figures` of one article; its id is the capture it came from."""
     article = analysis.article
     article_id = capture_id
     return {
@@ -34,5 +34,22 @@ def article_rows(
         "images": [
             {"article_id": article_id, "src": i.src, "caption": i.caption, "credit": i.credit}
             for i in article.images
+        ],
+        "figures": [
+            {
+                "article_id": article_id,
+                "value": f.value,
+                "unit": f.unit,
+                "scaled_value": f.scaled_value,
+                "base_unit": f.base_unit,
+                "kind": f.kind,
+                "change": f.change,
+                "subject": f.subject,
+                "raw": f.raw,
+                "sentence": f.sentence,
+                "char_start": f.start,
+                "char_end": f.end,
+            }
+            for f in analysis.figures
         ],
     }
