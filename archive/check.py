@@ -6,6 +6,7 @@ database: the caller compares what it expected with the `RecordCheck` returned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -63,3 +64,21 @@ def check_record_in(fh: BinaryIO, offset: int) -> RecordCheck:
     except (OSError, ArchiveLoadFailed, ValueError, EOFError) as e:
         result.problems.append(f"unreadable at offset {offset}: {type(e).__name__}: {e}")
     return result
+
+
+def locate_records(paths: Iterable[Path], record_ids: set[str]) -> dict[str, tuple[str, int, int]]:
+    """Where the records with `record_ids` are: {id: (file name, offset, length)}, by reading `paths` through.
+
+    For records that no index names (a killed crawl's rows that never reached the database).
+    """
+    found: dict[str, tuple[str, int, int]] = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            records = ArchiveIterator(fh)
+            for record in records:
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                if record_id in record_ids:
+                    found[record_id] = (path.name, records.get_record_offset(), records.get_record_length())
+                    if len(found) == len(record_ids):
+                        return found
+    return found

@@ -149,8 +149,6 @@ class WarcFileWriter:
 
     def close(self) -> None:
         """Finish the current file and drop its `.open` suffix."""
-        if self.digests is not None:
-            self.digests.commit()
         if self._fh is None:
             return
         self._fh.close()

@@ -339,3 +339,18 @@ def _fetch(url: str) -> tuple[bytes, dict[str, str], int]:
     except urllib.error.HTTPError as e:
         with e:
             return e.read(), dict(e.headers), e.code
+
+
+def test_rotation_in_a_real_crawl(news_site: SiteServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run_baotinh("crawl", "--start-url", news_site.base_url + "/", "--data-dir", str(data),
+                "--set", "ARCHIVE_MAX_SIZE=5000", check=True)
+    warcs = sorted((data / "warc").glob("*.warc.gz"))
+    assert len(warcs) >= 3
+    assert [int(p.name.split("-")[2]) for p in warcs] == list(range(len(warcs)))
+    for path in warcs:
+        kinds = [r[0] for r in records(path)]
+        assert kinds[0] == "warcinfo" and kinds.count("warcinfo") == 1
+        assert kinds.count("response") == kinds.count("request")  # a fetch never straddles two files
+    assert run_tool(tool("warcio"), "check", *map(str, warcs)).returncode == 0
+    assert run_baotinh("verify", "--data-dir", str(data)).returncode == 0

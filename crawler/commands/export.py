@@ -175,7 +175,7 @@ def say(message: str) -> None:
 # -- the package ---------------------------------------------------------------------------------------------
 def originals_of(rows: Iterable[dict], warc_dir: Path, con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Capture rows of the originals of the revisits among `rows` that `rows` do not hold already."""
-    from archive.check import check_record
+    from archive.check import check_record, locate_records
 
     have = {r["capture_id"] for r in rows}
     wanted: set[str] = set()
@@ -196,8 +196,14 @@ def originals_of(rows: Iterable[dict], warc_dir: Path, con: duckdb.DuckDBPyConne
     found_rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
     missing = wanted - {r["capture_id"] for r in found_rows}
     if missing:
-        raise UsageError(f"{len(missing)} revisit original(s) missing from the database, e.g. "
-                         f"{sorted(missing)[0]}; run `baotinh verify`")
+        # a killed run's rows may never have reached the database; its records are in the files all the same
+        located = locate_records(sorted(warc_dir.glob("*.warc.gz")), missing)
+        found_rows += [{"capture_id": rid, "url": None, "fetched_at": None, "warc_file": name, "warc_offset": offset,
+                        "warc_length": length, "revisit": False} for rid, (name, offset, length) in located.items()]
+        missing -= set(located)
+    if missing:
+        raise UsageError(f"{len(missing)} revisit original(s) are in no WARC file, e.g. {sorted(missing)[0]}; "
+                         "run `baotinh verify`")
     return found_rows
 
 

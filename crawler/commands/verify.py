@@ -27,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from archive.check import RecordCheck, check_record_in
+    from archive.check import RecordCheck, check_record, check_record_in, locate_records
     from archive.repair import OPEN_SUFFIX, is_locked
 
     data_dir = Path(args.data_dir)
@@ -75,13 +75,18 @@ def run(args: argparse.Namespace) -> int:
         if handle:
             handle.close()
 
-    originals = 0
-    for capture_id, check in found.items():
-        if check.record_type != "revisit" or check.problems:
-            continue
+    originals = unindexed = 0
+    revisit_checks = {cid: c for cid, c in found.items() if c.record_type == "revisit" and not c.problems}
+    # an original without a row (its run was killed before the row was stored) is looked for in the files
+    elsewhere = {c.refers_to for c in revisit_checks.values() if c.refers_to and c.refers_to not in found}
+    if elsewhere:
+        for record_id, (name, offset, _) in locate_records(sorted(warc_dir.glob("*.warc.gz")), elsewhere).items():
+            found[record_id] = check_record(warc_dir / name, offset)
+            unindexed += 1
+    for capture_id, check in revisit_checks.items():
         original = found.get(check.refers_to or "")
         if original is None:
-            faults.append(f"{capture_id}: its original {check.refers_to} is not a capture in the database")
+            faults.append(f"{capture_id}: its original {check.refers_to} is in no WARC file")
         elif original.problems or original.record_type != "response":
             faults.append(f"{capture_id}: its original {check.refers_to} is not a whole response record")
         elif original.payload_digest != check.payload_digest or original.url != check.refers_to_url:
@@ -96,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"verify: {len(rows):,} captures in {files:,} WARC files: {len(rows) - revisits - in_progress:,} "
           f"responses, {revisits:,} revisits ({originals:,} originals found), {in_progress:,} in a file still "
           f"being written; {len(faults):,} faults")
+    if unindexed:
+        print(f"  note: {unindexed:,} originals have no captures row (a killed run); `baotinh index` restores rows")
     for fault in faults[:SHOWN_FAULTS]:
         print(f"  FAULT {fault}")
     if len(faults) > SHOWN_FAULTS:
