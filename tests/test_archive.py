@@ -354,3 +354,11 @@ def test_rotation_in_a_real_crawl(news_site: SiteServer, tmp_path: Path) -> None
         assert kinds.count("response") == kinds.count("request")  # a fetch never straddles two files
     assert run_tool(tool("warcio"), "check", *map(str, warcs)).returncode == 0
     assert run_baotinh("verify", "--data-dir", str(data)).returncode == 0
+
+
+def test_large_exports_report_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    from crawler.commands.export import Progress
+
+    progress = Progress("copying WARC files", total=3_000_000_000, interval=0)
+    progress(1_200_000_000)
+    assert capsys.readouterr().err == "export: copying WARC files 40% (1.2 GB of 3.0 GB)\n"

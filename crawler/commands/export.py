@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
 from crawler.registry import Site
+
+if TYPE_CHECKING:
+    import duckdb
 
 VIETNAM = timezone(timedelta(hours=7))  # dates given without a zone are days in Vietnam
 DB_NAME = "baotinh.duckdb"
@@ -120,6 +121,8 @@ def export_tables_local(
     db_path: Path, out_dir: Path, site: str | None = None, since: datetime | None = None,
     until: datetime | None = None, sites: dict[str, Site] | None = None,
 ) -> list[Path]:
+    import duckdb
+
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(db_path), read_only=True) as con:
         rows = select_captures(con, Selection(site, since, until), sites or {})
