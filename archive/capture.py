@@ -7,16 +7,23 @@ again.
 
 Each archived response is announced with the `capture_written` signal (keyword `capture`, a `Capture`), and
 the response's record reference is left in `request.meta["warc"]` for the spider to hand on to the item.
+
+At start it repairs and closes any `.open` file a killed crawl left behind (archive.repair), and it keeps the
+digest index (archive.digests) that turns an unchanged 2xx body into a revisit record across runs.
+
 Settings: ARCHIVE_ENABLED, ARCHIVE_DIR (default: BAOTINH_DATA_DIR/warc), ARCHIVE_PREFIX, ARCHIVE_MAX_SIZE,
-ARCHIVE_INFO (extra warcinfo fields).
+ARCHIVE_DEDUP, ARCHIVE_OPERATOR, ARCHIVE_INFO (extra warcinfo fields).
 """
 
 from __future__ import annotations
 
 import logging
+import platform
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +31,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.digests import FILE_NAME as DIGESTS_FILE
+from archive.digests import DigestIndex
+from archive.repair import repair_open_files
 from archive.writer import Exchange, RecordRef, WarcFileWriter
 
 if TYPE_CHECKING:
@@ -65,6 +75,7 @@ class WarcCapture:
         self.crawler = crawler
         self.writer = writer
         self.stats = crawler.stats
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -73,20 +84,46 @@ class WarcCapture:
         if not settings.getbool("ARCHIVE_ENABLED", True):
             raise NotConfigured("ARCHIVE_ENABLED is off")
         # ARCHIVE_DIR unset: the warc/ folder of the crawl's data directory
-        directory = settings.get("ARCHIVE_DIR") or Path(settings.get("BAOTINH_DATA_DIR") or "data") / "warc"
+        directory = Path(settings.get("ARCHIVE_DIR") or Path(settings.get("BAOTINH_DATA_DIR") or "data") / "warc")
+        directory.mkdir(parents=True, exist_ok=True)
+        digests = DigestIndex(directory / DIGESTS_FILE) if settings.getbool("ARCHIVE_DEDUP", True) else None
+        for repair in repair_open_files(directory):
+            if repair.removed:
+                logger.warning("removed %s.open: a killed crawl left no whole record in it", repair.name)
+            else:
+                logger.warning("repaired %s: closed after a killed crawl, %d whole records kept, %d bytes of a "
+                               "partial record cut", repair.name, repair.records, repair.cut_bytes)
+            if digests is not None:
+                digests.forget_from(repair.name, repair.kept_bytes)
+        if digests is not None:
+            dropped = digests.keep_files(p.name for p in directory.glob("*.warc.gz"))
+            if dropped:
+                logger.warning("digest index: %d entries pointed at WARC files no longer in %s; they will be "
+                               "stored in full again", dropped, directory)
         info = {
-            "software": settings.get("ARCHIVE_SOFTWARE", "baotinh"),
+            "software": software_versions(settings.get("BAOTINH_VERSION")),
+            "operator": settings.get("ARCHIVE_OPERATOR"),
+            "hostname": socket.gethostname(),
             "http-header-user-agent": settings.get("USER_AGENT"),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "run-id": settings.get("BAOTINH_RUN_ID"),
             **dict(settings.getdict("ARCHIVE_INFO")),
         }
         writer = WarcFileWriter(
-            Path(directory),
+            directory,
             prefix=settings.get("ARCHIVE_PREFIX", "baotinh"),
             max_size=settings.getint("ARCHIVE_MAX_SIZE"),
-            info=info,
+            info={k: str(v) for k, v in info.items() if v},
+            digests=digests,
         )
         return cls(crawler, writer)
+
+    def spider_opened(self, spider: Any) -> None:
+        # the sites of the run go into every file's warcinfo; the first file opens with the first fetch
+        sites = getattr(spider, "sites", None)
+        names = sorted(sites) if isinstance(sites, dict) else sorted(getattr(spider, "allowed_domains", []))
+        if names:
+            self.writer.info.setdefault("isPartOf", ", ".join(names))
 
     def process_request(self, request: Request) -> None:
         request.meta[STARTED_KEY] = datetime.now(UTC)
@@ -125,9 +162,13 @@ class WarcCapture:
             "warc_offset": ref.offset,
             "warc_length": ref.length,
             "fetched_at": started.isoformat(),
+            "revisit": ref.revisit,
         }
         self.stats.inc_value("archive/records")
         self.stats.inc_value("archive/bytes", ref.length)
+        if ref.revisit:
+            self.stats.inc_value("archive/revisits")
+            self.stats.inc_value("archive/revisit_bytes_saved", len(response.body))
         mime = response.headers.get(b"Content-Type")
         capture = Capture(
             url=response.url,
@@ -135,12 +176,15 @@ class WarcCapture:
             mime=mime.decode("latin-1").split(";")[0].strip().lower() if mime else None,
             fetched_at=started,
             ref=ref,
+            revisit=ref.revisit,
         )
         self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
         return response
 
     def spider_closed(self) -> None:
         self.writer.close()
+        if self.writer.digests is not None:
+            self.writer.digests.close()
         for name in self.writer.files_closed:
             logger.info("WARC file written: %s", name)
 
@@ -148,3 +192,18 @@ class WarcCapture:
 def _header_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
     """Scrapy Headers -> (name, value) pairs, one pair per value so repeated headers stay repeated."""
     return [(name, value) for name, values in headers.items() for value in values]
+
+
+def software_versions(baotinh: str | None = None) -> str:
+    """`baotinh/0.1.0 (Scrapy 2.19.0, warcio 1.8.1, Twisted 25.5.0, CPython 3.11.7)`: what wrote the file."""
+    parts = []
+    for dist in ("Scrapy", "warcio", "Twisted"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            continue
+    try:
+        own = version("baotinh")
+    except PackageNotFoundError:
+        own = baotinh or "unknown"
+    return f"baotinh/{own} ({', '.join(parts)}, {platform.python_implementation()} {platform.python_version()})"

@@ -1,13 +1,21 @@
 """WarcFileWriter: request/response pairs into rotating `.warc.gz` files, each record its own gzip member.
 
-File names follow `PREFIX-YYYYMMDDhhmmssSSS-SERIAL-HOST.warc.gz`; a file is written as `NAME.open` and renamed
-when closed, so a reader never mistakes a file in progress for a finished one. Every file starts with a
-warcinfo record. Bodies are written exactly as received (Content-Encoding kept); header bytes are kept as
-received too (warcio would percent-encode non-ASCII values).
+File names follow `PREFIX-YYYYMMDDhhmmssSSS-SERIAL-HOST.warc.gz`; a file is written as `NAME.open` (holding an
+exclusive `flock` while open, so crash repair leaves it alone) and renamed when closed, so a reader never
+mistakes a file in progress for a finished one. Every file starts with a warcinfo record. Bodies are written
+exactly as received (Content-Encoding kept); header bytes are kept as received too (warcio would
+percent-encode non-ASCII values).
+
+With a DigestIndex, a 2xx response with a body whose payload was already archived for the same URL is written
+as a revisit record (profile identical-payload-digest): HTTP headers kept, body left out (`WARC-Truncated:
+length`), `WARC-Refers-To*` naming the original.
 """
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import hashlib
 import io
 import os
 import socket
@@ -23,12 +31,18 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-OPEN_SUFFIX = ".open"
+from archive.digests import DigestIndex, Original
+from archive.repair import OPEN_SUFFIX
+
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 GZIP_LEVEL = 6  # warcio's level 9 costs ~2x the CPU for ~2% smaller files
 DEFAULT_MAX_SIZE = 1_000_000_000
 
 # Hop-by-hop framing that the HTTP client undid: the stored body is de-chunked, so the header would lie.
 DROPPED_RESPONSE_HEADERS = {b"transfer-encoding"}
+# HTTP/2 and /3 have no status line: the record holds the HTTP/1.1 form and WARC-Protocol says what was on the
+# wire (the IIPC proposal for WARC 1.1 extensions; browsertrix and warcprox write it the same way).
+WIRE_PROTOCOLS = {"h2": "h2", "http/2": "h2", "http/2.0": "h2", "h3": "h3", "http/3": "h3", "http/3.0": "h3"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,11 @@ class RecordRef:
     record_id: str
     payload_digest: str | None
     date: datetime
+    refers_to: str | None = None  # for a revisit: the WARC-Record-ID of the original
+
+    @property
+    def revisit(self) -> bool:
+        return self.refers_to is not None
 
 
 @dataclass
@@ -88,6 +107,7 @@ class WarcFileWriter:
         info: dict[str, str] | None = None,
         hostname: str | None = None,
         make_id: Callable[[], str] | None = None,
+        digests: DigestIndex | None = None,
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -107,6 +127,7 @@ class WarcFileWriter:
         self._name: str | None = None
         self._warcinfo_id: str | None = None
         self.files_closed: list[str] = []
+        self.digests = digests
 
     # -- files ----------------------------------------------------------------------------------------------
     @property
@@ -119,6 +140,7 @@ class WarcFileWriter:
         name = f"{self.prefix}-{ts}-{self._serial:05d}-{self.hostname}.warc.gz"
         self._serial += 1
         self._fh = open(self.directory / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115 - kept open across writes
+        fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # "live, don't repair" to other processes
         self._name = name
         record = self._builder.create_warcinfo_record(name, self.info)
         record.rec_headers.replace_header("WARC-Record-ID", self._make_id())
@@ -135,6 +157,12 @@ class WarcFileWriter:
         self.files_closed.append(self._name)
         self._fh = None
         self._name = None
+
+    def room(self) -> str:
+        """Rotate if the current file is full, open one if none is; the name of the file the next group goes to."""
+        self._ensure_room()
+        assert self._name is not None
+        return self._name
 
     def _ensure_room(self) -> None:
         # rotation happens between fetch groups only, so a request never lands apart from its response
@@ -155,8 +183,22 @@ class WarcFileWriter:
         self._fh.flush()  # a killed crawl loses at most the record being written
         return offset, len(member)
 
+    def append_members(self, members: Sequence[bytes]) -> tuple[str, list[int]]:
+        """Append whole gzip members (records copied byte for byte from another file) as one group.
+
+        Returns the file name and each member's offset. Used by export to write a filtered copy.
+        """
+        self.room()
+        assert self._fh is not None and self._name is not None
+        offsets = []
+        for member in members:
+            offsets.append(self._fh.tell())
+            self._fh.write(member)
+        self._fh.flush()
+        return self._name, offsets
+
     def write_exchange(self, exchange: Exchange) -> RecordRef:
-        """Write the response record, then the request record concurrent to it; return the response's ref."""
+        """Write the response (or revisit) record, then the request record concurrent to it; return the first's ref."""
         self._ensure_room()
         assert self._name is not None
         date = datetime_to_iso_date(exchange.date.astimezone(UTC).replace(tzinfo=None), use_micros=True)
@@ -164,21 +206,45 @@ class WarcFileWriter:
         common = {"WARC-Date": date}
         if self._warcinfo_id:
             common["WARC-Warcinfo-ID"] = self._warcinfo_id
+        wire = WIRE_PROTOCOLS.get(exchange.protocol.lower())
+        http_version = "HTTP/1.1" if wire else exchange.protocol
         response_headers = {"WARC-Record-ID": response_id, **common}
         if exchange.ip_address:
             response_headers["WARC-IP-Address"] = exchange.ip_address
+        if wire:
+            response_headers["WARC-Protocol"] = wire
+        digest = payload_digest(exchange.body)
+        response_headers["WARC-Payload-Digest"] = digest
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
-        response = self._builder.create_warc_record(
-            exchange.url,
-            "response",
-            payload=io.BytesIO(exchange.body),
-            length=len(exchange.body),
-            warc_headers_dict=response_headers,
-            http_headers=RawHeaders(statusline, headers, protocol=exchange.protocol),
-        )
-        offset, length = self._write(response)
-        payload_digest = response.rec_headers.get_header("WARC-Payload-Digest")
+        http_headers = RawHeaders(statusline, headers, protocol=http_version)
+
+        dedupable = self.digests is not None and 200 <= exchange.status < 300 and bool(exchange.body)
+        original = self.digests.lookup(exchange.url, digest) if dedupable and self.digests else None
+        if original is not None:
+            response_headers.update({
+                "WARC-Profile": REVISIT_PROFILE,
+                "WARC-Refers-To": original.record_id,
+                "WARC-Refers-To-Target-URI": original.url,
+                "WARC-Refers-To-Date": original.warc_date,
+                "WARC-Truncated": "length",
+            })
+            record = self._builder.create_warc_record(
+                exchange.url, "revisit", warc_headers_dict=response_headers, http_headers=http_headers
+            )
+        else:
+            record = self._builder.create_warc_record(
+                exchange.url,
+                "response",
+                payload=io.BytesIO(exchange.body),
+                length=len(exchange.body),
+                warc_headers_dict=response_headers,
+                http_headers=http_headers,
+            )
+        offset, length = self._write(record)
+        if dedupable and original is None and self.digests is not None:
+            # only now that the record is whole on disk may a later revisit point at it
+            self.digests.add(Original(exchange.url, digest, response_id, date, self._name, offset))
 
         target = _request_target(exchange.url)
         request = self._builder.create_warc_record(
@@ -187,12 +253,16 @@ class WarcFileWriter:
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
             warc_headers_dict={"WARC-Record-ID": self._make_id(), **common, "WARC-Concurrent-To": response_id},
-                http_headers=RawHeaders(
-                f"{exchange.method} {target} {exchange.protocol}", list(exchange.request_headers)
-            ),
+            http_headers=RawHeaders(f"{exchange.method} {target} {http_version}", list(exchange.request_headers)),
         )
         self._write(request)
-        return RecordRef(self._name, offset, length, response_id, payload_digest, exchange.date)
+        return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
+                         refers_to=original.record_id if original else None)
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC-Payload-Digest of a body as transferred: "sha1:" + base32, as warcio and every indexer write it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def _request_target(url: str) -> str:

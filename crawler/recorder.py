@@ -2,8 +2,11 @@
 rows of every extracted article, written in batches.
 
 It joins the archive (the `capture_written` signal of WarcCapture) to the store (pipelines.store) without
-either knowing the other. Settings: BAOTINH_DATA_DIR, BAOTINH_RUN_ID, STORE_BATCH_SIZE,
-STORE_FLUSH_INTERVAL.
+either knowing the other. A revisit (the page unchanged since an earlier capture of it) gets its `captures`
+row (revisit = true, pointing at the revisit record) but no new `articles` row: the article is the one
+already stored for the original capture, and `article_id` stays equal to the `capture_id` it came from.
+
+Settings: BAOTINH_DATA_DIR, BAOTINH_RUN_ID, STORE_BATCH_SIZE, STORE_FLUSH_INTERVAL.
 """
 
 from __future__ import annotations
@@ -126,6 +129,9 @@ class Recorder:
     def item_scraped(self, item: dict[str, Any]) -> None:
         analysis = item.get("analysis")
         if analysis is None:
+            return
+        if item.get("revisit"):
+            self.stats.inc_value("store/articles_unchanged")
             return
         fetched_at = datetime.fromisoformat(item["fetched_at"]) if item.get("fetched_at") else None
         rows = article_rows(analysis, capture_id=item["capture_id"], site=item.get("site"), fetched_at=fetched_at)

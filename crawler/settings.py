@@ -54,8 +54,14 @@ BAOTINH_PROGRESS_INTERVAL = 10.0
 ARCHIVE_ENABLED = True
 ARCHIVE_DIR = None  # None = BAOTINH_DATA_DIR/warc
 ARCHIVE_PREFIX = "baotinh"
-ARCHIVE_MAX_SIZE = 1_000_000_000
-ARCHIVE_INFO = {}
+ARCHIVE_MAX_SIZE = 1_000_000_000  # bytes; a file is closed at the first fetch after it reaches this size
+# An unchanged 2xx body (same URL, same payload digest as an earlier capture, in any run) is written as a
+# revisit record; the index of digests is ARCHIVE_DIR/digests.sqlite.
+ARCHIVE_DEDUP = True
+# Who runs the crawl, written into every file's warcinfo record (a name and an email or URL), for the
+# researchers who receive the files; e.g. "Khoa Báo chí, ĐH X <archive@example.edu.vn>".
+ARCHIVE_OPERATOR = None
+ARCHIVE_INFO = {}  # extra warcinfo fields, e.g. {"description": "..."}
 
 # -- extraction and store -----------------------------------------------------------------------------------
 EXTRACT_PROCESSES = 0  # 0 = one worker process per CPU core

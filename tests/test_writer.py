@@ -128,3 +128,67 @@ def test_warcio_check_accepts_output(tmp_path: Path) -> None:
     result = subprocess.run([str(warcio), "check", str(tmp_path / writer.files_closed[0])],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- revisits ------------------------------------------------------------------------------------------------
+def dedup_writer(tmp_path: Path, index: Path | None = None, **kw: object) -> WarcFileWriter:
+    from archive.digests import DigestIndex
+
+    return WarcFileWriter(tmp_path, digests=DigestIndex(index or tmp_path / "digests.sqlite"), **kw)  # type: ignore[arg-type]
+
+
+def test_repeat_of_a_2xx_body_is_a_revisit_across_writers(tmp_path: Path) -> None:
+    first = dedup_writer(tmp_path / "w", tmp_path / "d.sqlite")
+    original = first.write_exchange(exchange())
+    first.close()
+    first.digests.close()  # type: ignore[union-attr]
+    later = WHEN.replace(hour=9)
+    second = dedup_writer(tmp_path / "w", tmp_path / "d.sqlite")  # a later run: the index persisted
+    ref = second.write_exchange(exchange(date=later))
+    second.close()
+    second.digests.close()  # type: ignore[union-attr]
+    assert not original.revisit and ref.revisit and ref.refers_to == original.record_id
+    assert ref.payload_digest == original.payload_digest
+    rec_type, headers, http, body = records(tmp_path / "w" / second.files_closed[0])[1]
+    assert rec_type == "revisit" and body == b""
+    assert headers.get_header("WARC-Refers-To") == original.record_id
+    assert headers.get_header("WARC-Refers-To-Target-URI") == exchange().url
+    assert headers.get_header("WARC-Refers-To-Date") == "2026-03-12T02:14:00.123456Z"
+    assert headers.get_header("WARC-Truncated") == "length"
+    assert http.get_header("Content-Type") == "text/html; charset=utf-8"  # the response headers are kept
+
+
+def test_only_2xx_with_body_and_same_url_are_deduplicated(tmp_path: Path) -> None:
+    writer = dedup_writer(tmp_path)
+    cases = [
+        exchange(0),  # stored
+        exchange(0, status=404),  # a 404 page with the same body: not deduplicated
+        exchange(1),  # same body, other URL: stored in full (revisits always refer to the same URL)
+        exchange(2, body=b""),  # empty body
+        exchange(2, body=b""),
+        exchange(0),  # the only revisit
+    ]
+    refs = [writer.write_exchange(c) for c in cases]
+    writer.close()
+    assert [r.revisit for r in refs] == [False, False, False, False, False, True]
+
+
+def test_http2_response_gets_warc_protocol_and_an_http11_status_line(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path)
+    writer.write_exchange(exchange(protocol="h2"))
+    writer.close()
+    _, response, request = records(tmp_path / writer.files_closed[0])
+    assert response[1].get_header("WARC-Protocol") == "h2"
+    assert response[2].protocol == "HTTP/1.1" and request[2].statusline.endswith("HTTP/1.1")
+
+
+def test_digest_index_forgets_what_repair_cut_and_files_that_are_gone(tmp_path: Path) -> None:
+    from archive.digests import DigestIndex, Original
+
+    index = DigestIndex(tmp_path / "d.sqlite")
+    for n, (name, offset) in enumerate([("a.warc.gz", 0), ("a.warc.gz", 500), ("b.warc.gz", 0)]):
+        index.add(Original(f"http://x/{n}", "sha1:X", f"<id{n}>", "2026-03-12T02:14:00Z", name, offset))
+    assert index.forget_from("a.warc.gz", 400) == 1
+    assert index.keep_files(["a.warc.gz"]) == 1
+    assert len(index) == 1 and index.lookup("http://x/0", "sha1:X") is not None
+    index.close()

@@ -24,5 +24,18 @@ def add_sites_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sites-file", metavar="FILE", help="a registry other than the bundled sites.toml")
 
 
+def open_database(data_dir: Path):  # -> duckdb.DuckDBPyConnection (duckdb imported only when needed)
+    """The data directory's database, read-only; a missing or busy file is a one-line user error."""
+    import duckdb
+
+    path = data_dir / "baotinh.duckdb"
+    if not path.exists():
+        raise UsageError(f"no database at {path}: run `baotinh crawl` first or give --data-dir")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as e:
+        raise UsageError(f"{path} is busy (a crawl is writing or a shell has it open); try again") from e
+
+
 def add_data_dir(parser: argparse.ArgumentParser, default: str = "data") -> None:
     parser.add_argument("--data-dir", default=default, metavar="DIR", help=f"data directory (default: ./{default})")

@@ -19,6 +19,9 @@ server's own base URL (`http://127.0.0.1:PORT`), so sitemaps and feeds can hold 
 
     [delay]         # seconds to wait before answering paths matching the pattern (a slow site)
     "/tin-tuc/*" = 0.5
+
+    [headers]       # extra response headers, repeats kept, values sent as UTF-8 bytes
+    "/" = [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], ["X-Tieu-De", "Phú Thọ"]]
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class SiteRules:
     chunked: list[str] = field(default_factory=list)
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
+    headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> SiteRules:
@@ -69,6 +73,7 @@ class SiteRules:
             chunked=list(data.get("chunked", {}).get("paths", [])),
             status={k: int(v) for k, v in data.get("status", {}).items()},
             delay={k: float(v) for k, v in data.get("delay", {}).items()},
+            headers={k: [(str(n), str(v)) for n, v in pairs] for k, pairs in data.get("headers", {}).items()},
         )
 
 
@@ -89,6 +94,7 @@ class SiteServer:
         self.root = Path(root)
         self.rules = SiteRules.load(self.root)
         self.requested: list[str] = []  # request paths in arrival order, for tests and the demo summary
+        self.cookies: list[str] = []  # Cookie headers received, to show that a client sent them
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests served at once: what a polite client keeps low
         self._lock = threading.Lock()
@@ -172,6 +178,8 @@ class SiteServer:
             def _answer(self, head: bool) -> None:
                 path = urlsplit(self.path).path or "/"
                 server._record(self.path)
+                if self.headers.get("Cookie"):
+                    server.cookies.append(self.headers["Cookie"])
                 rules = server.rules
                 pause = max((s for p, s in rules.delay.items() if fnmatch.fnmatchcase(path, p)), default=0.0)
                 if pause:
@@ -193,6 +201,9 @@ class SiteServer:
                     body = body.replace(b"{{BASE}}", server.base_url.encode())
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                for name, value in rules.headers.get(path, []):
+                    # http.server encodes header values as latin-1: this sends the UTF-8 bytes as they are
+                    self.send_header(name, value.encode("utf-8").decode("latin-1"))
                 if _matches(path, rules.gzip) and "gzip" in self.headers.get("Accept-Encoding", ""):
                     body = gzip.compress(body, mtime=0)
                     self.send_header("Content-Encoding", "gzip")

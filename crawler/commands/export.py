@@ -1,0 +1,310 @@
+"""`baotinh export`: hand archives to a researcher: WARC files, CDXJ index, WACZ, tables as Parquet, checksums.
+
+The command chooses the captures (from DuckDB) and orchestrates; archive/ copies records and builds the
+index, the WACZ and the checksums without knowing the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
+from crawler.registry import Site
+
+if TYPE_CHECKING:
+    import duckdb
+
+VIETNAM = timezone(timedelta(hours=7))  # dates given without a zone are days in Vietnam
+DB_NAME = "baotinh.duckdb"
+TABLES = ("runs", "captures", "articles", "figures", "images")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "export", help="package WARC files, index, WACZ and tables for a researcher", formatter_class=FORMATTER,
+        description="Write what a researcher needs into a new folder: the WARC files (or a filtered copy holding "
+        "exactly the captures selected, with the originals of their revisits), a sorted CDXJ index, a WACZ "
+        "bundle for ReplayWeb.page and pywb, the tables as Parquet, SHA256SUMS and a README on how to replay "
+        "them. Dates are days in Vietnam (UTC+7), both ends included, compared with when a page was fetched.",
+        epilog="examples:\n  baotinh export --out /srv/share/baotinh-2026-03\n"
+        "  baotinh export --out out/baophutho-q1 --site baophutho --since 2026-01-01 --until 2026-03-31\n"
+        "  baotinh export --parquet out/tables --site baonghean   # only the tables, as Parquet",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="DIR", help="a new (or empty) folder for the whole package")
+    target.add_argument("--parquet", metavar="DIR", help="write only the tables, as Parquet, into DIR")
+    add_data_dir(parser)
+    parser.add_argument("--site", metavar="SLUG", help="only this site (a slug from `baotinh sites`)")
+    parser.add_argument("--since", metavar="DATE", help="only pages fetched on or after DATE (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", help="only pages fetched on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--no-wacz", action="store_true", help="skip the WACZ (it holds a second copy of the WARCs)")
+    add_sites_file(parser)
+    parser.set_defaults(func=run)
+
+
+# -- selection --------------------------------------------------------------------------------------------
+def parse_when(text: str | None, option: str, end: bool = False) -> datetime | None:
+    """YYYY-MM-DD (a day in Vietnam; `end` gives the start of the next day) or an ISO date-time."""
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise UsageError(f"{option} {text!r}: expected a date like 2026-03-31") from e
+    day_only = len(text.strip()) == 10
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=VIETNAM)
+    return when + timedelta(days=1) if end and day_only else when
+
+
+@dataclass(frozen=True)
+class Selection:
+    site: str | None
+    since: datetime | None
+    until: datetime | None  # exclusive
+
+    @property
+    def everything(self) -> bool:
+        return self.site is None and self.since is None and self.until is None
+
+    def describe(self) -> str:
+        if self.everything:
+            return "everything in the archive"
+        parts = [f"site {self.site}"] if self.site else []
+        if self.since:
+            parts.append(f"fetched from {self.since:%Y-%m-%d %H:%M %z}")
+        if self.until:
+            parts.append(f"fetched before {self.until:%Y-%m-%d %H:%M %z}")
+        return ", ".join(parts)
+
+
+def site_of(url: str, sites: dict[str, Site], cache: dict[str, str]) -> str:
+    """The slug a crawl gives `url`: the registry site that owns it, else the slug of its host."""
+    host = url.split("/", 3)[2] if "://" in url else url
+    if host not in cache:
+        owner = next((s.slug for s in sites.values() if s.owns(url)), None)
+        cache[host] = owner or Site.from_start_url(url).slug
+    return cache[host]
+
+
+def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites: dict[str, Site]) -> list[dict]:
+    query = "SELECT capture_id, url, fetched_at, warc_file, warc_offset, warc_length, revisit FROM captures"
+    conditions, params = [], []
+    if selection.since:
+        conditions.append("fetched_at >= ?")
+        params.append(selection.since)
+    if selection.until:
+        conditions.append("fetched_at < ?")
+        params.append(selection.until)
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
+    cursor = con.execute(query + " ORDER BY warc_file, warc_offset", params)
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    if selection.site:
+        cache: dict[str, str] = {}
+        rows = [r for r in rows if site_of(r["url"], sites, cache) == selection.site]
+    return rows
+
+
+# -- tables ------------------------------------------------------------------------------------------------
+# TEMPORARY, until the `db` branch lands: pipelines.tables_export.export_tables(db_path, out_dir, site, since,
+# until) replaces this function (same signature); the lead switches the call in run() when merging.
+def export_tables_local(
+    db_path: Path, out_dir: Path, site: str | None = None, since: datetime | None = None,
+    until: datetime | None = None, sites: dict[str, Site] | None = None,
+) -> list[Path]:
+    import duckdb
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = select_captures(con, Selection(site, since, until), sites or {})
+        con.execute("CREATE TEMP TABLE chosen (capture_id VARCHAR)")
+        con.executemany("INSERT INTO chosen VALUES (?)", [(r["capture_id"],) for r in rows])
+        queries = {
+            "captures": "SELECT * FROM captures WHERE capture_id IN (SELECT capture_id FROM chosen)",
+            "runs": "SELECT * FROM runs WHERE run_id IN (SELECT run_id FROM captures "
+                    "WHERE capture_id IN (SELECT capture_id FROM chosen))",
+            "articles": "SELECT * FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen)",
+            "figures": "SELECT * FROM figures WHERE article_id IN "
+                       "(SELECT article_id FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen))",
+            "images": "SELECT * FROM images WHERE article_id IN "
+                      "(SELECT article_id FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen))",
+        }
+        written = []
+        for table in TABLES:
+            target = out_dir / f"{table}.parquet"
+            con.execute(f"COPY ({queries[table]}) TO '{target.as_posix()}' (FORMAT parquet)")
+            written.append(target)
+    return written
+
+
+# -- progress ------------------------------------------------------------------------------------------------
+class Progress:
+    """`export: copying WARC records 45% (1.2 GB of 2.6 GB)`, at most every `interval` seconds."""
+
+    def __init__(self, label: str, total: int, interval: float = 2.0) -> None:
+        self.label, self.total, self.done, self.interval = label, total, 0, interval
+        self.last = time.monotonic()
+
+    def __call__(self, nbytes: int) -> None:
+        self.done += nbytes
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            share = 100 * self.done / self.total if self.total else 100
+            print(f"export: {self.label} {share:.0f}% ({_size(self.done)} of {_size(self.total)})", file=sys.stderr)
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+def say(message: str) -> None:
+    print(f"export: {message}", file=sys.stderr)
+
+
+# -- the package ---------------------------------------------------------------------------------------------
+def originals_of(rows: Iterable[dict], warc_dir: Path, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Capture rows of the originals of the revisits among `rows` that `rows` do not hold already."""
+    from archive.check import check_record, locate_records
+
+    have = {r["capture_id"] for r in rows}
+    wanted: set[str] = set()
+    for row in rows:
+        if row["revisit"]:
+            found = check_record(warc_dir / row["warc_file"], row["warc_offset"])
+            if found.refers_to is None:
+                raise UsageError(f"revisit {row['capture_id']} names no original; run `baotinh verify`")
+            if found.refers_to not in have:
+                wanted.add(found.refers_to)
+    if not wanted:
+        return []
+    con.execute("CREATE OR REPLACE TEMP TABLE wanted (capture_id VARCHAR)")
+    con.executemany("INSERT INTO wanted VALUES (?)", [(w,) for w in sorted(wanted)])
+    cursor = con.execute("SELECT capture_id, url, fetched_at, warc_file, warc_offset, warc_length, revisit "
+                         "FROM captures WHERE capture_id IN (SELECT capture_id FROM wanted)")
+    columns = [d[0] for d in cursor.description]
+    found_rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    missing = wanted - {r["capture_id"] for r in found_rows}
+    if missing:
+        # a killed run's rows may never have reached the database; its records are in the files all the same
+        located = locate_records(sorted(warc_dir.glob("*.warc.gz")), missing)
+        found_rows += [{"capture_id": rid, "url": None, "fetched_at": None, "warc_file": name, "warc_offset": offset,
+                        "warc_length": length, "revisit": False} for rid, (name, offset, length) in located.items()]
+        missing -= set(located)
+    if missing:
+        raise UsageError(f"{len(missing)} revisit original(s) are in no WARC file, e.g. {sorted(missing)[0]}; "
+                         "run `baotinh verify`")
+    return found_rows
+
+
+def pages(con: duckdb.DuckDBPyConnection, capture_ids: list[str]) -> list[dict[str, Any]]:
+    """pages.jsonl rows: one per article among the exported captures, its ts the capture's WARC-Date."""
+    con.execute("CREATE OR REPLACE TEMP TABLE exported (capture_id VARCHAR)")
+    con.executemany("INSERT INTO exported VALUES (?)", [(c,) for c in capture_ids])
+    rows = con.execute(
+        "SELECT a.article_id, a.url, c.fetched_at, a.title, a.text, a.site, a.published_at "
+        "FROM articles a JOIN captures c USING (capture_id) "
+        "WHERE a.capture_id IN (SELECT capture_id FROM exported) ORDER BY c.fetched_at, a.url"
+    ).fetchall()
+    return [
+        {"id": article_id, "url": url, "ts": _iso(fetched), "title": title, "text": text, "site": site,
+         "published": _iso(published) if published else None}
+        for article_id, url, fetched, title, text, site, published in rows
+    ]
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run(args: argparse.Namespace) -> int:
+    from archive.capture import software_versions
+    from archive.cdxj import index_warcs
+    from archive.package import write_sha256sums, write_wacz
+    from archive.subset import Wanted, write_subset
+    from crawler.commands.export_readme import render_readme
+
+    data_dir = Path(args.data_dir)
+    selection = Selection(args.site, parse_when(args.since, "--since"), parse_when(args.until, "--until", end=True))
+    sites = registry(args)
+    if args.parquet:
+        out = Path(args.parquet)
+        written = export_tables_local(data_dir / DB_NAME, out, selection.site, selection.since, selection.until,
+                                      sites)
+        say(f"{len(written)} tables written to {out}")
+        return 0
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"--out {out} is not empty: give a new folder")
+    warc_dir = data_dir / "warc"
+    with open_database(data_dir) as con:
+        rows = select_captures(con, selection, sites)
+        in_progress = [r for r in rows if not (warc_dir / r["warc_file"]).exists()]
+        if in_progress:
+            # a running crawl's current file is still `.open`: its records are left for the next export
+            say(f"{len(in_progress)} captures in a WARC file still being written are left out")
+            rows = [r for r in rows if (warc_dir / r["warc_file"]).exists()]
+        if not rows:
+            raise UsageError(f"nothing to export: no captures match ({selection.describe()})")
+        originals = originals_of(rows, warc_dir, con)
+        exported = rows + originals
+        page_rows = pages(con, [r["capture_id"] for r in exported])
+    out.mkdir(parents=True, exist_ok=True)
+    out_warc = out / "warc"
+    out_warc.mkdir()
+    revisits = sum(1 for r in rows if r["revisit"])
+    say(f"{len(rows)} captures selected ({selection.describe()}), {revisits} revisits, "
+        f"{len(originals)} originals added from outside the selection")
+
+    if selection.everything:
+        sources = sorted(p.name for p in warc_dir.glob("*.warc.gz"))
+        progress = Progress("copying WARC files", sum((warc_dir / f).stat().st_size for f in sources))
+        for name in sources:
+            with open(warc_dir / name, "rb") as src, open(out_warc / name, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+                    progress(len(chunk))
+    else:
+        progress = Progress("copying WARC records", sum(r["warc_length"] for r in exported))
+        info = {
+            "software": software_versions(),
+            "description": f"baotinh export: {selection.describe()}; records copied byte for byte from the "
+                           "files named by each record's warcinfo",
+        }
+        write_subset(warc_dir, [Wanted(r["warc_file"], r["warc_offset"], r["warc_length"], r["capture_id"])
+                                for r in exported], out_warc, info, progress=progress)
+    warcs = sorted(out_warc.glob("*.warc.gz"))
+    say(f"{len(warcs)} WARC file(s) written; indexing")
+    lines = index_warcs(warcs)
+    (out / "indexes").mkdir()
+    (out / "indexes" / "index.cdxj").write_text("".join(line + "\n" for line in lines), encoding="ascii")
+    if not args.no_wacz:
+        total = sum(w.stat().st_size for w in warcs)
+        write_wacz(out / "baotinh.wacz", warcs, lines, page_rows, title=f"baotinh: {selection.describe()}",
+                   description="Vietnamese provincial news pages archived by baotinh",
+                   progress=Progress("writing WACZ", total))
+    # switch to pipelines.tables_export.export_tables when the `db` branch lands (see export_tables_local)
+    export_tables_local(data_dir / DB_NAME, out / "tables", selection.site, selection.since, selection.until, sites)
+    (out / "README.md").write_text(
+        render_readme(selection.describe(), len(rows), revisits, len(originals), len(warcs), len(page_rows),
+                      wacz=not args.no_wacz),
+        encoding="utf-8",
+    )
+    files = [p for p in out.rglob("*") if p.is_file()]
+    write_sha256sums(out, files, progress=Progress("checksums", sum(p.stat().st_size for p in files)))
+    say(f"done: {out} ({len(files) + 1} files; check them with `sha256sum -c SHA256SUMS`)")
+    return 0
