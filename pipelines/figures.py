@@ -1,0 +1,373 @@
+"""find_figures(text) -> list[Figure]: every number in an article's text as a typed row.
+
+Pure: no I/O, no Scrapy; the live crawl and `baotinh index` call the same function.
+
+Kinds (a fixed list, `KINDS`):
+  count        a number of things: "80 đơn vị hành chính cấp xã", "2 đảng viên" (unit "đảng viên"),
+               "709,9 triệu cổ phiếu" (unit "triệu", scaled 7.099e8), "1.767 điểm"
+  percent      "87,5%", "0,5 điểm phần trăm" (base "%" or "điểm phần trăm")
+  money        "4.125,6 tỷ đồng" (base "đồng"), "85 USD" (base "USD"; currencies are not converted)
+  area, length, mass, volume, power, energy, temperature, age
+               measures in base m², m, kg, lít, W (Wp), Wh, °C, tuổi: "1.200 ha" → 1.2e7 m²
+  rate         a compound unit: "183,8 triệu đồng/lượng" (base "đồng/lượng"), "45 tạ/ha" (base "kg/ha")
+  multiple     "gấp 2,5 lần", "3 - 4 lần" (base "lần")
+  duration     "9 tháng", "15 ngày" (base "ngày"; a month is 30 days and a year 365, for ordering)
+  ratio        "1.038/2.887": value 1038, value_to 2887, scaled_value 0.3595 (the fraction)
+  date         "tháng 12/2019" → 20191200: YYYYMMDD with 0 for what the text leaves out
+               (see pipelines/figure_dates.py); unit "ngày", "tháng" or "quý"
+  year         "năm 2025", "2015-2020" (value 2015, value_to 2020)
+  time         a time of day: "9h30" → 9.5 (unit "giờ")
+  rank         "xếp thứ 12/63" → value 12, value_to 63
+
+Ranges are a shape, not a kind: "từ 20 đến 30 triệu đồng" is money with value 20, value_to 30, unit
+"triệu đồng", scaled_value 2e7 (its lower end); value_to is always in the unit of value ("750.000 đồng
+đến 1 triệu đồng" has value_to 1000000). Dates, years and times carry no scaled_value or base_unit.
+`change` is "increase"/"decrease" when the number is the size of a change ("tăng 12,3%", "giảm 52 đơn vị",
+"gấp 2,5 lần") and "none" for a level ("tăng lên 3%"). `subject` is the noun phrase after the number and
+its unit ("80 đơn vị hành chính cấp xã" → "đơn vị hành chính cấp xã") for counts, measures, money,
+percents, rates and ratios; the period noun for years ("nhiệm kỳ 2015-2020" → "nhiệm kỳ").
+Not figures: identifiers ("COVID-19", "Nghị định số 357/2025/NĐ-CP", "khoản 1, 2 Điều 8", "Tổ 3"),
+phone numbers, URLs and e-mail addresses, list markers ("1.", "(2)"), ordinals ("lần thứ 6"), versions.
+
+>>> [(f.value, f.unit, f.kind, f.change, f.subject) for f in find_figures("Giảm 52 đơn vị, còn 87,5%.")]
+[(52.0, None, 'count', 'decrease', 'đơn vị'), (87.5, '%', 'percent', 'none', None)]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipelines import vi_context as cue
+from pipelines.figure import Figure
+from pipelines.figure_dates import DateRead, read_clock, read_date, roman_quarters
+from pipelines.text_spans import Sentences, excluded_spans
+from pipelines.units import UnitMatch, match_quantity_unit
+from pipelines.vi_numbers import WORD_NUMBERS, looks_english, parse_number
+
+KINDS = (
+    "count",
+    "percent",
+    "money",
+    "area",
+    "length",
+    "mass",
+    "volume",
+    "power",
+    "energy",
+    "temperature",
+    "age",
+    "rate",
+    "multiple",
+    "duration",
+    "ratio",
+    "date",
+    "year",
+    "time",
+    "rank",
+)
+_SUBJECT_KINDS = frozenset(
+    ("count", "percent", "money", "area", "length", "mass", "volume", "power", "energy", "rate", "ratio")
+)
+
+_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*")
+_WORD_RUN = re.compile(r"[\w.,/\-–+]*")
+_CODE = re.compile(r"\d+(?:[/.\-]\d+)*[/\-][A-ZĐ]")  # 357/2025/NĐ-CP · 122/GP-BTTTT · 57-NQ/TW
+_SLASH_CHAIN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)+")
+_RANGE_SEP = re.compile(r"[^\S\r\n]*(?:-|–|—|~|đến|tới)[^\S\r\n]*", re.I)
+_RANK = re.compile(r"(\d+(?:\.\d{3})*)(?:/(\d+(?:\.\d{3})*))?")
+_WORD_NUMBER = re.compile(rf"(?<!\w)({'|'.join(WORD_NUMBERS)})(?=[^\S\r\n])", re.I)
+_WINDOW = 60
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in `text` (an article's plain text), in order; offsets index into `text`.
+
+    >>> [(f.raw, f.value, f.value_to) for f in find_figures("Nhiệm kỳ 2015-2020, tháng 12/2019")]
+    [('2015-2020', 2015.0, 2020.0), ('tháng 12/2019', 20191200.0, None)]
+    """
+    return _Scan(text).run()
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    value: Decimal
+    unit: UnitMatch | None
+    end: int
+
+    @property
+    def scale(self) -> Decimal:
+        if self.unit is None:
+            return Decimal(1)
+        return self.unit.magnitude * (self.unit.unit.factor if self.unit.unit else 1)
+
+    @property
+    def base(self) -> str | None:
+        return self.unit.unit.base if self.unit and self.unit.unit else None
+
+
+class _Scan:
+    """One pass over one text: the figures found so far and the stretches that are not figures."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = Sentences(text)
+        self.figures: list[Figure] = []
+        self.blocked = excluded_spans(text)
+        self.floor = 0  # where the previous figure ended: a cue word it used is not the next one's
+
+    def run(self) -> list[Figure]:
+        for quarter in roman_quarters(self.text):
+            self._add_date(quarter, self.text[max(0, quarter.start - _WINDOW) : quarter.start])
+            self.blocked.append((quarter.start, quarter.end))
+        for word in _WORD_NUMBER.finditer(self.text):
+            self._read_word_number(word)
+        self.blocked.sort()
+        starts = [start for start, _ in self.blocked]
+        pos = 0
+        while found := _NUMBER.search(self.text, pos):
+            i = bisect_right(starts, found.start()) - 1
+            if i >= 0 and found.start() < self.blocked[i][1]:
+                pos = self.blocked[i][1]
+                continue
+            self.floor = pos
+            pos = max(self._read(found.start(), found.end()), found.end())
+        self.figures.sort(key=lambda f: f.start)
+        return self.figures
+
+    def _skip_word(self, pos: int) -> int:
+        return _WORD_RUN.match(self.text, pos).end()  # type: ignore[union-attr]
+
+    def _read(self, start: int, end: int) -> int:
+        """Read the number at text[start:end]; return where scanning goes on."""
+        text = self.text
+        before = text[max(0, start - _WINDOW) : start]
+        prev = before[-1:]
+        if prev.isalpha() or (prev in ("-", "–", ".", "_", "/") and before[-2:-1].isalpha()):
+            return self._read_attached(start, before)
+        if _CODE.match(text, start):
+            return self._skip_word(start)
+        if _is_list_marker(text, start, end, before):
+            return end + 1
+        if cue.IDENTIFIER_BEFORE.search(before):
+            return self._skip_word(start)
+        if clock := read_clock(text, start, before):
+            return self._add_date(clock, before)
+        if cue.RANK_BEFORE.search(before):
+            return self._read_rank(start, before)
+        if cue.ORDINAL_BEFORE.search(before):
+            return self._skip_word(start)
+        date = read_date(text, start, end, before)
+        if date and not (date.kind == "year" and match_quantity_unit(text, date.end)):
+            return self._add_date(date, before)
+        if cue.MONTH_BEFORE.search(before) or cue.QUARTER_BEFORE.search(before):
+            return self._skip_word(start)  # "lương tháng 13", "quý 5": not a date, not a quantity
+        chain = _SLASH_CHAIN.match(text, start)
+        if chain and chain.group().count("/") == 1:
+            return self._read_ratio(start, chain.end(), before)
+        if chain:
+            return chain.end()  # "1/2/3/4": an identifier we do not know
+        value = self._parse(start, end)
+        if value is None:
+            return self._skip_word(start)  # "1.2.3", a version
+        return self._read_quantity(start, end, value, before)
+
+    def _parse(self, start: int, end: int) -> Decimal | None:
+        token = self.text[start:end]
+        english = ("." in token or "," in token) and looks_english(
+            self.text[max(0, start - _WINDOW) : end + _WINDOW]
+        )
+        return parse_number(token, english=english)
+
+    def _read_attached(self, start: int, before: str) -> int:
+        """A number glued to letters: "VN30", "COVID-19", "CK2" are names; "T9/2026", "Q1/2024" are dates."""
+        if before[-1:] in ("T", "Q") and not before[-2:-1].isalnum():
+            date = read_date(self.text, start, start, "quý " if before[-1] == "Q" else "tháng ")
+            if (
+                date and date.kind == "date" and date.value >= 10_000
+            ):  # "T9/2026" has a year; "T9" alone is a name
+                return self._add_date(
+                    DateRead(date.kind, date.unit, date.value, date.value_to, start - 1, date.end), before
+                )
+        return self._skip_word(start)
+
+    def _read_quantity(self, start: int, end: int, value: Decimal, before: str) -> int:
+        first = self._quantity(end, value)
+        if first is None:
+            return self._skip_word(start)  # "5G", "10h" glued to letters that are no unit
+        if first.unit is None and cue.is_address(self.text, end):
+            return end
+        value_to, last = self._range(first)
+        unit = first.unit if first.unit or last is first else last.unit
+        quantity = _Quantity(first.value, unit, last.end)
+        change = cue.change_before(before)
+        sign = before[-1:]
+        if sign == "+":
+            change = "increase"
+        elif sign in ("-", "−") and before[-2:-1] in (" ", "(") and not before[:-1].rstrip()[-1:].isdigit():
+            if quantity.base == "°C":
+                value = -value  # "-5 độ C" is a level below zero, not a fall
+            else:
+                change = "decrease"
+        kind = unit.unit.kind if unit and unit.unit else "count"
+        subject_from = unit.unit_start if unit and unit.unit and unit.unit.counted else quantity.end
+        self._add(
+            value=value,
+            value_to=value_to,
+            unit=unit.text if unit else None,
+            scaled=value * quantity.scale,
+            base=quantity.base,
+            kind=kind,
+            change=change,
+            subject=cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None,
+            start=start - (sign == "+"),
+            end=quantity.end,
+        )
+        return quantity.end
+
+    def _quantity(self, end: int, value: Decimal) -> _Quantity | None:
+        unit = match_quantity_unit(self.text, end)
+        if unit is None and self.text[end : end + 1].isalpha():
+            return None
+        return _Quantity(value, unit, unit.end if unit else end)
+
+    def _range(self, first: _Quantity) -> tuple[Decimal | None, _Quantity]:
+        """The upper end of a range starting with `first` (in first's unit) and the quantity it ends with."""
+        sep = _RANGE_SEP.match(self.text, first.end)
+        second_number = sep and _NUMBER.match(self.text, sep.end())
+        if not second_number or _SLASH_CHAIN.match(self.text, second_number.start()):
+            return None, first
+        value = self._parse(*second_number.span())
+        last = None if value is None else self._quantity(second_number.end(), value)
+        if last is None or (first.unit and not last.unit):
+            return None, first
+        if first.unit is None:
+            first = _Quantity(first.value, last.unit, first.end)
+        elif first.base != last.base:
+            return None, first
+        low, high = first.value * first.scale, last.value * last.scale
+        if high <= low:
+            return None, first
+        return (high / first.scale).normalize(), last
+
+    def _read_ratio(self, start: int, end: int, before: str) -> int:
+        top_text, bottom_text = self.text[start:end].split("/")
+        top, bottom = parse_number(top_text), parse_number(bottom_text)
+        if top is None or bottom is None or bottom == 0:
+            return end
+        unit = match_quantity_unit(self.text, end)
+        unit_end = unit.end if unit else end
+        counted = unit is not None and unit.unit is not None and unit.unit.counted
+        self._add(
+            value=top,
+            value_to=bottom,
+            unit=unit.text if counted else None,
+            scaled=top / bottom,
+            base=None,
+            kind="ratio",
+            change=cue.change_before(before),
+            start=start,
+            end=unit_end if counted else end,
+            subject=cue.subject_after(self.text, unit.unit_start if counted else end),
+        )
+        return unit_end if counted else end
+
+    def _read_rank(self, start: int, before: str) -> int:
+        found = _RANK.match(self.text, start)
+        assert found
+        value_to = parse_number(found[2]) if found[2] else None
+        self._add(
+            value=parse_number(found[1]) or Decimal(0),
+            value_to=value_to,
+            unit=None,
+            scaled=None,
+            base=None,
+            kind="rank",
+            change="none",
+            subject=None,
+            start=start,
+            end=found.end(),
+        )
+        return found.end()
+
+    def _read_word_number(self, word: re.Match[str]) -> None:
+        """ "ba tháng", "hai lần": a number word counts only before a unit ("Hai là," is a list marker)."""
+        unit = match_quantity_unit(self.text, word.end())
+        if unit is None or unit.unit is None or (unit.unit.counted and unit.unit.base not in ("người", "hộ")):
+            return
+        value = Decimal(WORD_NUMBERS[word.group(1).lower()])
+        kind = unit.unit.kind
+        subject_from = unit.unit_start if unit.unit.counted else unit.end
+        self._add(
+            value=value,
+            value_to=None,
+            unit=unit.text,
+            scaled=value * unit.magnitude * unit.unit.factor,
+            base=unit.unit.base,
+            kind=kind,
+            start=word.start(),
+            end=unit.end,
+            change=cue.change_before(self.text[max(0, word.start() - _WINDOW) : word.start()]),
+            subject=cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None,
+        )
+        self.blocked.append((word.start(), unit.end))
+
+    def _add_date(self, date: DateRead, before: str) -> int:
+        subject = cue.period_before(before) if date.kind == "year" else None
+        self._add(
+            value=Decimal(str(date.value)),
+            value_to=None if date.value_to is None else Decimal(str(date.value_to)),
+            unit=date.unit,
+            scaled=None,
+            base=None,
+            kind=date.kind,
+            change="none",
+            subject=subject,
+            start=date.start,
+            end=date.end,
+        )
+        return date.end
+
+    def _add(
+        self,
+        *,
+        value: Decimal,
+        value_to: Decimal | None,
+        unit: str | None,
+        scaled: Decimal | None,
+        base: str | None,
+        kind: str,
+        change: str,
+        subject: str | None,
+        start: int,
+        end: int,
+    ) -> None:
+        start = max(start, self.floor)
+        self.figures.append(
+            Figure(
+                value=float(value),
+                unit=unit,
+                scaled_value=None if scaled is None else float(scaled),
+                base_unit=base,
+                kind=kind,
+                change=change,
+                subject=subject,
+                raw=self.text[start:end],
+                sentence=self.sentences.around(start),
+                start=start,
+                end=end,
+                value_to=None if value_to is None else float(value_to),
+            )
+        )
+
+
+def _is_list_marker(text: str, start: int, end: int, before: str) -> bool:
+    """ "(1)" anywhere, and "1." / "1)" opening a line, number list items rather than count anything."""
+    if end - start > 2:
+        return False
+    if before.endswith("(") and text.startswith(")", end):
+        return True
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    return not line.strip(" \t-•*(") and text[end : end + 2] in (". ", ") ", ".\t")
