@@ -28,10 +28,12 @@ _D_SPAN_START = re.compile(rf"(\d{{1,2}})(?={_SP}*(?:-|–|—|đến|tới))", 
 _M_YEAR_WORDS = re.compile(rf"(\d{{1,2}}){_SP}+năm{_SP}+(\d{{4}}){_END}", re.I)
 _D_FORMAL = re.compile(rf"(\d{{1,2}}){_SP}+tháng{_SP}+(\d{{1,2}})(?:{_SP}+năm{_SP}+(\d{{4}}))?{_END}", re.I)
 _YEAR = re.compile(rf"(\d{{4}}){_END}")
+_SEASON = re.compile(rf"(\d{{4}})/(\d{{4}}){_END}")  # "niên vụ 2023/2024", "năm học 2024/2025"
 _SHORT_YEAR = re.compile(rf"(\d{{3,4}}){_END}")
 _QUARTER = re.compile(rf"([1-4])(?:/(\d{{4}})|{_SP}+năm{_SP}+(\d{{4}}))?{_END}")
 _SPAN_SEP = re.compile(rf"{_SP}*(?:-|–|—|đến|tới){_SP}*(?:(ngày|tháng|năm){_SP}+)?", re.I)
 _CLOCK = re.compile(r"(\d{1,2})h(\d{2})?(?!\w)")
+_DAY_PART_AFTER = re.compile(rf"{_SP}+(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|mai)(?!\w)", re.I)
 _CLOCK_WORDS = re.compile(rf"(\d{{1,2}}){_SP}*giờ(?:{_SP}*(\d{{1,2}})(?:{_SP}*phút)?)?(?!\w)", re.I)
 _ROMAN_QUARTER = re.compile(
     rf"(?<!\w)[Qq]uý{_SP}+(IV|I{{1,3}})(?:{_SP}*/{_SP}*(\d{{4}})|{_SP}+năm{_SP}+(\d{{4}}))?(?!\w)"
@@ -59,8 +61,16 @@ def _cue_start(before: str, start: int, pattern: re.Pattern[str]) -> int:
     return start - (len(before) - found.start()) if found else start
 
 
-def read_date(text: str, start: int, end: int, before: str) -> DateRead | None:
-    """The date, year or span whose first number is text[start:end], or None when it is not one."""
+def read_date(text: str, start: int, end: int, before: str, *, listed: bool = False) -> DateRead | None:
+    """The date, year or span whose first number is text[start:end], or None when it is not one.
+
+    `listed`: a day date was just read and only "," or "và" lies between ("ngày 30-4 và 1-5"), so a
+    day-month pair here is a date even without a cue word of its own.
+    """
+    if (m := _SEASON.match(text, start)) and YEAR_RANGE[0] <= int(m[1]) == int(m[2]) - 1 < YEAR_RANGE[1]:
+        return DateRead(
+            "year", "năm", int(m[1]), int(m[2]), _cue_start(before, start, cue.YEAR_BEFORE), m.end()
+        )
     if (m := _DMY.match(text, start)) and _valid(int(m[1]), int(m[3])):
         first = (int(m[4]), int(m[3]), int(m[1]))
         return _span(text, "ngày", first, _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end())
@@ -88,7 +98,8 @@ def read_date(text: str, start: int, end: int, before: str) -> DateRead | None:
                 text, "tháng", (year, int(m[1]), 0), start - (len(before) - month_cue.start()), m.end()
             )
         return None
-    day_cue = cue.DAY_STRONG_BEFORE.search(before) or cue.DAY_WEAK_BEFORE.search(before)
+    strong_cue = listed or cue.DAY_STRONG_BEFORE.search(before)
+    day_cue = strong_cue or cue.DAY_WEAK_BEFORE.search(before)
     if day_cue and (m := _DM.match(text, start)) and _valid(int(m[1]), int(m[2])):
         return _span(
             text, "ngày", (0, int(m[2]), int(m[1])), _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end()
@@ -103,9 +114,16 @@ def read_date(text: str, start: int, end: int, before: str) -> DateRead | None:
             spanned = _span(text, "ngày", (0, 0, int(m[1])), cue_start, m.end())
             if spanned.value_to is not None:
                 return spanned
-    if cue.DAY_STRONG_BEFORE.search(before) and (m := _DM_HYPHEN.match(text, start)):
+    if strong_cue and (m := _DM_HYPHEN.match(text, start)):
         if _valid(int(m[1]), int(m[2])):
-            return DateRead("date", "ngày", _ymd(0, int(m[2]), int(m[1])), None, start, m.end())
+            return DateRead(
+                "date",
+                "ngày",
+                _ymd(0, int(m[2]), int(m[1])),
+                None,
+                _cue_start(before, start, cue.DAY_ONLY_BEFORE),
+                m.end(),
+            )
     if cue.DAY_ONLY_BEFORE.search(before) and (m := _D.match(text, start)) and 1 <= int(m[1]) <= 31:
         return DateRead(
             "date", "ngày", int(m[1]), None, _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end()
@@ -162,9 +180,14 @@ def _span(text: str, unit: str, first: tuple[int, int, int], start: int, end: in
 
 
 def read_clock(text: str, start: int, before: str) -> DateRead | None:
-    """A time of day: "9h30", "lúc 9 giờ 30 phút" (value 9.5); "9h" alone only after "lúc"."""
+    """A time of day: "9h30", "lúc 9 giờ 30 phút" (value 9.5); "20h" alone only after "lúc" or before
+    "ngày"/"sáng"/… ("trong 24h" is a duration)."""
     m = _CLOCK.match(text, start)
-    if m and int(m[1]) <= 24 and (m[2] or cue.TIME_BEFORE.search(before)):
+    if (
+        m
+        and int(m[1]) <= 24
+        and (m[2] or cue.TIME_BEFORE.search(before) or _DAY_PART_AFTER.match(text, m.end()))
+    ):
         return DateRead("time", "giờ", int(m[1]) + int(m[2] or 0) / 60, None, start, m.end())
     m = _CLOCK_WORDS.match(text, start)
     if m and int(m[1]) <= 24 and cue.TIME_BEFORE.search(before):

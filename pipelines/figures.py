@@ -79,7 +79,12 @@ _SLASH_CHAIN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)+")
 _RANGE_SEP = re.compile(r"[^\S\r\n]*(?:-|–|—|~|đến|tới)[^\S\r\n]*", re.I)
 _RANK = re.compile(r"(\d+(?:\.\d{3})*)(?:/(\d+(?:\.\d{3})*))?")
 _WORD_NUMBER = re.compile(rf"(?<!\w)({'|'.join(WORD_NUMBERS)})(?=[^\S\r\n])", re.I)
+_SCORE = re.compile(r"\d+[^\S\r\n]*[-–][^\S\r\n]*\d+")  # "thắng 2-1"
+_DATE_LIST_GAP = re.compile(r"[^\S\r\n]*(?:,|;|và|hoặc)[^\S\r\n]*")  # "ngày 30-4 và 1-5"
+_SUB_MAGNITUDE = re.compile(r"[^\S\r\n]+(\d{1,3}(?:,\d+)?)(?=[^\S\r\n])")  # "2 tỷ 500 triệu đồng"
 _WINDOW = 60
+_OPENING_QUOTES = ('"', "“", "'")
+_CLOSING_QUOTES = ('"', "”", "'")
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -153,13 +158,15 @@ class _Scan:
             return end + 1
         if cue.IDENTIFIER_BEFORE.search(before):
             return self._skip_word(start)
+        if cue.SCORE_BEFORE.search(before) and (score := _SCORE.match(text, start)):
+            return score.end()
         if clock := read_clock(text, start, before):
             return self._add_date(clock, before)
         if cue.RANK_BEFORE.search(before):
             return self._read_rank(start, before)
         if cue.ORDINAL_BEFORE.search(before):
             return self._skip_word(start)
-        date = read_date(text, start, end, before)
+        date = read_date(text, start, end, before, listed=self._after_day_date(start))
         if date and not (date.kind == "year" and match_quantity_unit(text, date.end)):
             return self._add_date(date, before)
         if cue.MONTH_BEFORE.search(before) or cue.QUARTER_BEFORE.search(before):
@@ -174,12 +181,27 @@ class _Scan:
             return self._skip_word(start)  # "1.2.3", a version
         return self._read_quantity(start, end, value, before)
 
+    def _after_day_date(self, start: int) -> bool:
+        last = self.figures[-1] if self.figures else None
+        if last is None or last.kind != "date" or last.unit != "ngày":
+            return False
+        gap = _DATE_LIST_GAP.fullmatch(self.text, last.end, start)
+        return gap is not None
+
     def _parse(self, start: int, end: int) -> Decimal | None:
         token = self.text[start:end]
-        english = ("." in token or "," in token) and looks_english(
-            self.text[max(0, start - _WINDOW) : end + _WINDOW]
-        )
+        english = ("." in token or "," in token) and looks_english(self._quote_around(start, end))
         return parse_number(token, english=english)
+
+    def _quote_around(self, start: int, end: int) -> str:
+        """The quotation holding text[start:end] (an English quote in a Vietnamese article), else its
+        neighbourhood."""
+        text = self.text
+        left = max(text.rfind(q, max(0, start - 4 * _WINDOW), start) for q in _OPENING_QUOTES)
+        right = [i for i in (text.find(q, end, end + 4 * _WINDOW) for q in _CLOSING_QUOTES) if i >= 0]
+        if left >= 0 and right:
+            return text[left + 1 : min(right)]
+        return text[max(0, start - _WINDOW) : end + _WINDOW]
 
     def _read_attached(self, start: int, before: str) -> int:
         """A number glued to letters: "VN30", "COVID-19", "CK2" are names; "T9/2026", "Q1/2024" are dates."""
@@ -199,18 +221,18 @@ class _Scan:
             return self._skip_word(start)  # "5G", "10h" glued to letters that are no unit
         if first.unit is None and cue.is_address(self.text, end):
             return end
+        value = first.value  # "2 tỷ 500 triệu" has folded into 2,5
         value_to, last = self._range(first)
         unit = first.unit if first.unit or last is first else last.unit
         quantity = _Quantity(first.value, unit, last.end)
         change = cue.change_before(before)
-        sign = before[-1:]
+        sign = _sign(before)
         if sign == "+":
             change = "increase"
-        elif sign in ("-", "−") and before[-2:-1] in (" ", "(") and not before[:-1].rstrip()[-1:].isdigit():
-            if quantity.base == "°C":
-                value = -value  # "-5 độ C" is a level below zero, not a fall
-            else:
-                change = "decrease"
+        elif sign and quantity.base == "°C":
+            value = -value  # "-5 độ C" is a level below zero, not a fall
+        elif sign:
+            change = "decrease"
         kind = unit.unit.kind if unit and unit.unit else "count"
         subject_from = unit.unit_start if unit and unit.unit and unit.unit.counted else quantity.end
         self._add(
@@ -222,7 +244,7 @@ class _Scan:
             kind=kind,
             change=change,
             subject=cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None,
-            start=start - (sign == "+"),
+            start=start - len(sign),
             end=quantity.end,
         )
         return quantity.end
@@ -231,6 +253,13 @@ class _Scan:
         unit = match_quantity_unit(self.text, end)
         if unit is None and self.text[end : end + 1].isalpha():
             return None
+        if unit and unit.unit is None and (more := _SUB_MAGNITUDE.match(self.text, unit.end)):
+            # "2 tỷ 500 triệu đồng" is 2,5 tỷ đồng: the smaller magnitude folds into the larger one.
+            rest = match_quantity_unit(self.text, more.end())
+            if rest and 1 < rest.magnitude < unit.magnitude:
+                value += Decimal(more[1].replace(",", ".")) * rest.magnitude / unit.magnitude
+                written = f"{unit.text} {self.text[rest.unit_start : rest.end]}".strip()
+                unit = UnitMatch(written, unit.magnitude, rest.unit, rest.unit_start, rest.end)
         return _Quantity(value, unit, unit.end if unit else end)
 
     def _range(self, first: _Quantity) -> tuple[Decimal | None, _Quantity]:
@@ -344,7 +373,8 @@ class _Scan:
         start: int,
         end: int,
     ) -> None:
-        start = max(start, self.floor)
+        if start < self.floor:  # the cue word went to the previous figure: "2 năm 2023-2024"
+            start = self.floor + len(self.text[self.floor : end]) - len(self.text[self.floor : end].lstrip())
         self.figures.append(
             Figure(
                 value=float(value),
@@ -361,6 +391,16 @@ class _Scan:
                 value_to=None if value_to is None else float(value_to),
             )
         )
+
+
+def _sign(before: str) -> str:
+    """ "+" or "-" written right before a number ("+1,2%", "-2 độ C"), or "" (a hyphen is no sign)."""
+    sign = before[-1:]
+    if sign == "+" or (
+        sign in ("-", "−") and before[-2:-1] in (" ", "(") and not before[:-1].rstrip()[-1:].isdigit()
+    ):
+        return sign
+    return ""
 
 
 def _is_list_marker(text: str, start: int, end: int, before: str) -> bool:

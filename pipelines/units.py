@@ -30,7 +30,7 @@ class Unit:
 # and a year (365) are calendar averages, so scaled_value orders durations rather than converts them.
 # "sào" differs by region (360 m² in the North, 1.000 m² in the South), so it stays its own base.
 _TABLE = """
-percent     | %              | %=1  phần trăm=1
+percent     | %              | %=1  phần trăm=1  percent=1  per cent=1
 percent     | điểm phần trăm | điểm phần trăm=1  điểm %=1
 money       | đồng           | đồng=1  VNĐ=1  VND=1  vnđ=1  đ=1
 money       | USD            | USD=1  đô la Mỹ=1  đô la=1  đôla=1
@@ -152,8 +152,8 @@ def match_quantity_unit(text: str, pos: int) -> UnitMatch | None:
     if found and (mag or not _is_other_word(text, found.group(1), found.end())):
         unit = UNITS[found.group(1)]
         unit_start, pos = found.start(1), found.end()
-        per = _DENOMINATOR_RE.match(text, pos)
-        if per and unit.kind != "rate":
+        # "triệu đồng/ha", "đồng/người/năm": each "/" divides by what follows, as written.
+        while (per := _DENOMINATOR_RE.match(text, pos)) and unit.base != "km/h":
             unit = Unit("rate", f"{unit.base}/{per.group(1)}", unit.factor)
             pos = per.end()
     elif not mag:

@@ -22,19 +22,22 @@ def _before(words: str, flags: int = _I) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words}){_SP}*$", flags)
 
 
-# A number right after these names a document, a clause, a place, a unit, a version or a model.
-# "số" counts only when it is not "con số"/"tổng số" ("tổng số 500 người" is a figure).
-# A list after the keyword is skipped too: "khoản 1, 2 Điều 8".
+# A number right after these words names a document, a clause, a place, a unit, a version or a model.
+_IDENTIFIER_WORDS = """nghị định, nghị quyết, thông tư, quyết định, chỉ thị, công văn, công điện, thông báo,
+kết luận, tờ trình, bộ luật, luật, điều, khoản, điểm, chương, mục, phụ lục, kế hoạch, hướng dẫn, văn bản,
+giấy phép, đề án, mã số, mã, tổ dân phố, tổ, khu phố, ấp, thôn, xóm, khóm, bản, khu, quận, phường, lớp,
+khóa, khoá, phòng, lô, tầng, km, quốc lộ, tỉnh lộ, đường tỉnh, đường huyện, ql, đt, tl, tuyến, sư đoàn,
+trung đoàn, lữ đoàn, tiểu đoàn, quân khu, quân đoàn, hạm đội, bệnh viện, bước, mẫu, gói thầu, đợt, bảng,
+hình, ảnh, câu, bài, tập, phần, trang, hiệp, phút, vòng, chuyến bay, phiên bản, version, ios, android,
+windows, iphone, galaxy, euro, world cup, sea games, asiad, olympic, covid, ngõ, ngách, hẻm, kiệt,
+tài khoản, stk, cccd, cmnd, căn cước, biển số, biển kiểm soát, bks"""
+# "số" names a thing ("số 12", "Nghị định số 357/…") unless it ends a noun whose value follows:
+# "dân số 1.516.900 người", "chỉ số 98,86", "hệ số 2,34", "tổng số 500 người".
+_NUMBER_WORD = r"(?<!dân )(?<!con )(?<!tổng )(?<!chỉ )(?<!hệ )(?<!tỷ )(?<!tỉ )(?<!đa )số"
+# A list after the word is skipped too: "khoản 1, 2 Điều 8".
 IDENTIFIER_BEFORE = re.compile(
-    r"(?<!\w)(?:nghị định|nghị quyết|thông tư|quyết định|chỉ thị|công văn|công điện|thông báo|kết luận"
-    r"|tờ trình|bộ luật|luật|điều|khoản|điểm|chương|mục|phụ lục|kế hoạch|hướng dẫn|văn bản|giấy phép"
-    r"|đề án|(?<!con )(?<!tổng )số|mã số|mã|tổ dân phố|tổ|khu phố|ấp|thôn|xóm|khóm|bản|khu|quận|phường"
-    r"|lớp|khóa|khoá|phòng|lô|tầng|km|quốc lộ|tỉnh lộ|đường tỉnh|đường huyện|ql|đt|tl|tuyến|sư đoàn"
-    r"|trung đoàn|lữ đoàn|tiểu đoàn|quân khu|quân đoàn|hạm đội|bệnh viện|bước|mẫu|gói thầu|đợt|bảng"
-    r"|hình|ảnh|câu|bài|tập|phần|trang|hiệp|chuyến bay|phiên bản|version|ver\.?|v\.?|ios|android"
-    r"|windows|iphone|galaxy|euro|world cup|sea games|asiad|olympic|covid|vòng|bảng xếp hạng"
-    r"|ngõ|ngách|hẻm|kiệt|địa chỉ:?)"
-    rf"{_SP}*(?:\d[\d.,]*[a-zđ]?{_SP}*(?:,|và|hoặc|-|–|đến){_SP}*)*$",
+    rf"(?<!\w)(?:{'|'.join(w.strip() for w in _IDENTIFIER_WORDS.split(','))}|{_NUMBER_WORD}|ver\.?|v\.?"
+    rf"|địa chỉ:?){_SP}*(?:\d[\d.,]*[a-zđ]?{_SP}*(?:,|và|hoặc|-|–|đến){_SP}*)*$",
     _I,
 )
 # Days: "ngày 5/3", "sáng 2/11", "dịp 8-3". The hyphen form ("5-3") needs one of the strong cues,
@@ -42,13 +45,14 @@ IDENTIFIER_BEFORE = re.compile(
 DAY_STRONG_BEFORE = _before(
     r"ngày|hôm|sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|mùng|mồng|dịp|lễ|tết|phiên|quốc khánh|kỷ niệm"
 )
-DAY_WEAK_BEFORE = _before(r"từ|đến|tới|trước|sau|hết|kể từ|cuối|đầu|giữa|vào")
+DAY_WEAK_BEFORE = _before(r"từ|đến|tới|trước|sau|hết|kể từ|cuối|đầu|giữa|vào|(?:nay|qua|mai)\s*\(")
 DAY_ONLY_BEFORE = _before(r"ngày|mùng|mồng")  # "ngày 17 đến 20/9", "mùng 1"
 MONTH_BEFORE = _before(r"tháng")
 YEAR_BEFORE = _before(r"năm")
 QUARTER_BEFORE = _before(r"quý")
 TIME_BEFORE = _before(r"lúc|vào lúc|từ lúc|đến lúc")
 RANK_BEFORE = _before(r"(?:xếp|đứng)\s+(?:thứ|hạng)|xếp hạng(?:\s+thứ)?|vị trí(?:\s+thứ)?|hạng")
+SCORE_BEFORE = _before(r"tỷ số|tỉ số|thắng|thua|hòa|hoà|cầm hòa|đánh bại|vượt qua|giành chiến thắng")
 ORDINAL_BEFORE = _before(r"thứ")  # "lần thứ 6", "lớn thứ 3": an ordinal, not a quantity
 # "nhiệm kỳ 2015-2020": the period a year span is about.
 PERIOD_BEFORE = re.compile(
@@ -60,7 +64,7 @@ PERIOD_BEFORE = re.compile(
 _CHANGE_WORDS = r"tăng(?:\s+trưởng)?|giảm|sụt(?:\s+giảm)?|hạ|tụt|lao dốc|gấp"
 _CHANGE_FILLERS = (
     r"thêm|bớt|tới|đến|hơn|gần|khoảng|chừng|mạnh|nhẹ|tương ứng|xấp xỉ|ước|ước tính|trên|dưới|chỉ|được|đã"
-    r"|lần lượt|ít nhất|tối đa|tương đương|gần như|tiếp|sâu|vọt|nhanh|gấp|bình quân|trung bình|mức|ở mức|từ"
+    r"|lần lượt|ít nhất|tối đa|tương đương|gần như|tiếp|sâu|vọt|nhanh|gấp|bình quân|trung bình"
 )
 CHANGE_BEFORE = re.compile(rf"(?<!\w)({_CHANGE_WORDS})(?:{_SP}+(?:{_CHANGE_FILLERS}))*{_SP}*\(?{_SP}*$", _I)
 _DECREASE = ("giảm", "sụt", "hạ", "tụt", "lao")
@@ -134,4 +138,4 @@ def is_address(text: str, pos: int) -> bool:
 def period_before(before: str) -> str | None:
     """The period noun a year span belongs to: "nhiệm kỳ" in "nhiệm kỳ 2015-2020"."""
     found = PERIOD_BEFORE.search(before)
-    return found.group(1) if found else None
+    return found.group(1).lower() if found else None
