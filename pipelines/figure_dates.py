@@ -32,7 +32,7 @@ _SEASON = re.compile(rf"(\d{{4}})/(\d{{4}}){_END}")  # "niên vụ 2023/2024", "
 _SHORT_YEAR = re.compile(rf"(\d{{3,4}}){_END}")
 _QUARTER = re.compile(rf"([1-4])(?:/(\d{{4}})|{_SP}+năm{_SP}+(\d{{4}}))?{_END}")
 _SPAN_SEP = re.compile(rf"{_SP}*(?:-|–|—|đến|tới){_SP}*(?:(ngày|tháng|năm){_SP}+)?", re.I)
-_CLOCK = re.compile(r"(\d{1,2})h(\d{2})?(?!\w)")
+_CLOCK = re.compile(r"(\d{1,2})(?:h|:(?=\d\d))(\d{2})?(?!\w)")  # 9h30 · 9h · 00:05
 _DAY_PART_AFTER = re.compile(rf"{_SP}+(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|mai)(?!\w)", re.I)
 _CLOCK_WORDS = re.compile(rf"(\d{{1,2}}){_SP}*giờ(?:{_SP}*(\d{{1,2}})(?:{_SP}*phút)?)?(?!\w)", re.I)
 _ROMAN_QUARTER = re.compile(
@@ -186,6 +186,7 @@ def read_clock(text: str, start: int, before: str) -> DateRead | None:
     if (
         m
         and int(m[1]) <= 24
+        and int(m[2] or 0) < 60
         and (m[2] or cue.TIME_BEFORE.search(before) or _DAY_PART_AFTER.match(text, m.end()))
     ):
         return DateRead("time", "giờ", int(m[1]) + int(m[2] or 0) / 60, None, start, m.end())

@@ -79,6 +79,7 @@ _SLASH_CHAIN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)+")
 _RANGE_SEP = re.compile(r"[^\S\r\n]*(?:-|–|—|~|đến|tới)[^\S\r\n]*", re.I)
 _RANK = re.compile(r"(\d+(?:\.\d{3})*)(?:/(\d+(?:\.\d{3})*))?")
 _WORD_NUMBER = re.compile(rf"(?<!\w)({'|'.join(WORD_NUMBERS)})(?=[^\S\r\n])", re.I)
+_COLON_RATIO = re.compile(r"\d+(?:[.,]\d+)*:\d+(?:[.,]\d+)*")  # "tỷ lệ 1:12"
 _SCORE = re.compile(r"\d+[^\S\r\n]*[-–][^\S\r\n]*\d+")  # "thắng 2-1"
 _DATE_LIST_GAP = re.compile(r"[^\S\r\n]*(?:,|;|và|hoặc)[^\S\r\n]*")  # "ngày 30-4 và 1-5"
 _SUB_MAGNITUDE = re.compile(r"[^\S\r\n]+(\d{1,3}(?:,\d+)?)(?=[^\S\r\n])")  # "2 tỷ 500 triệu đồng"
@@ -154,12 +155,16 @@ class _Scan:
             return self._read_attached(start, before)
         if _CODE.match(text, start):
             return self._skip_word(start)
+        if text[end : end + 1] in ("'", "’"):
+            return end + 1  # "7' trước": minutes ago, or a footnote mark
         if _is_list_marker(text, start, end, before):
             return end + 1
         if cue.IDENTIFIER_BEFORE.search(before):
             return self._skip_word(start)
         if cue.SCORE_BEFORE.search(before) and (score := _SCORE.match(text, start)):
             return score.end()
+        if cue.RATIO_BEFORE.search(before) and (ratio := _COLON_RATIO.match(text, start)):
+            return self._read_ratio(start, ratio.end(), before, separator=":")
         if clock := read_clock(text, start, before):
             return self._add_date(clock, before)
         if cue.RANK_BEFORE.search(before):
@@ -219,8 +224,8 @@ class _Scan:
         first = self._quantity(end, value)
         if first is None:
             return self._skip_word(start)  # "5G", "10h" glued to letters that are no unit
-        if first.unit is None and cue.is_address(self.text, end):
-            return end
+        if first.unit is None and (cue.is_address(self.text, end) or cue.NAME_BEFORE.search(before)):
+            return end  # "428 Đường Nguyễn Huệ", "Landmark 55"
         value = first.value  # "2 tỷ 500 triệu" has folded into 2,5
         value_to, last = self._range(first)
         unit = first.unit if first.unit or last is first else last.unit
@@ -281,14 +286,16 @@ class _Scan:
             return None, first
         return (high / first.scale).normalize(), last
 
-    def _read_ratio(self, start: int, end: int, before: str) -> int:
-        top_text, bottom_text = self.text[start:end].split("/")
+    def _read_ratio(self, start: int, end: int, before: str, separator: str = "/") -> int:
+        top_text, bottom_text = self.text[start:end].split(separator)
         top, bottom = parse_number(top_text), parse_number(bottom_text)
         if top is None or bottom is None or bottom == 0:
             return end
         unit = match_quantity_unit(self.text, end)
         unit_end = unit.end if unit else end
         counted = unit is not None and unit.unit is not None and unit.unit.counted
+        if not counted and cue.NAME_BEFORE.search(before):
+            return end  # "Power 6/55" is a lottery game
         self._add(
             value=top,
             value_to=bottom,

@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from pipelines.vi_context import UPPER
+from pipelines.vi_context import LOWER, UPPER
 
-_LOWER = "".join(chr(c) for c in range(0x61, 0x1F00) if chr(c).islower())
 _SENTENCE_END = re.compile(
-    rf"[.!?…]+[\"”’)\]]*(?:[^\S\n]+|(?=\n))|(?<=[{_LOWER}0-9%)])[.!?]+(?=[{UPPER}])|\n+"
+    rf"[.!?…]+[\"”’)\]]*(?:[^\S\n]+|(?=\n))|(?<=[{LOWER}0-9%)])[.!?]+(?=[{UPPER}])|\n+"
 )
 
 _EXCLUDED = re.compile(

@@ -44,7 +44,7 @@ area        | m²             | cm²=1e-4
 area        | sào            | sào=1
 length      | m              | km=1e3  ki-lô-mét=1e3  cây số=1e3  m=1  mét=1  cm=0.01  mm=0.001
 mass        | kg             | tấn=1e3  tạ=100  yến=10  kg=1  ki-lô-gam=1  kilogam=1  lượng=0.0375  gam=0.001
-mass        | kg             | gram=0.001  g=0.001
+mass        | kg             | gram=0.001  g=0.001  ounce=0.0311034768  oz=0.0311034768
 volume      | lít            | lít=1  m³=1e3  m3=1e3  ml=0.001
 power       | W              | GW=1e9  MW=1e6  kW=1e3  W=1
 power       | Wp             | MWp=1e6  kWp=1e3

@@ -44,13 +44,19 @@ IDENTIFIER_BEFORE = re.compile(
 # since "5-10" is otherwise a range.
 DAY_STRONG_BEFORE = _before(
     r"ngày|hôm|sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|mùng|mồng|dịp|lễ|tết|phiên|quốc khánh|kỷ niệm"
+    r"|(?:hôm|sáng|trưa|chiều|tối|đêm) (?:nay|qua)\s*[,(]|ngày mai\s*[,(]"  # "Giá vàng hôm nay, 7-3"
+    r"|thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])\s*,?|chủ nhật\s*,?"  # "thứ sáu 6-3"
 )
-DAY_WEAK_BEFORE = _before(r"từ|đến|tới|trước|sau|hết|kể từ|cuối|đầu|giữa|vào|(?:nay|qua|mai)\s*\(")
+# Weaker: "từ 1/3 đến 15/3" are dates, but "chưa tới 1/3" is a third, so "tới" is not among them.
+DAY_WEAK_BEFORE = _before(r"từ|đến|trước|sau|hết|kể từ|cuối|đầu|giữa|vào|(?:nay|qua|mai)\s*\(")
 DAY_ONLY_BEFORE = _before(r"ngày|mùng|mồng")  # "ngày 17 đến 20/9", "mùng 1"
 MONTH_BEFORE = _before(r"tháng")
 YEAR_BEFORE = _before(r"năm")
 QUARTER_BEFORE = _before(r"quý")
 TIME_BEFORE = _before(r"lúc|vào lúc|từ lúc|đến lúc")
+RATIO_BEFORE = _before(r"tỷ lệ|tỉ lệ")  # "tỷ lệ 1:12" is a ratio, not a time
+# A capitalised Latin word right before a bare number names a product or a place: "Landmark 55".
+NAME_BEFORE = re.compile(rf"(?<![\w])[A-Z][A-Za-z]+{_SP}+$")
 RANK_BEFORE = _before(r"(?:xếp|đứng)\s+(?:thứ|hạng)|xếp hạng(?:\s+thứ)?|vị trí(?:\s+thứ)?|hạng")
 SCORE_BEFORE = _before(r"tỷ số|tỉ số|thắng|thua|hòa|hoà|cầm hòa|đánh bại|vượt qua|giành chiến thắng")
 ORDINAL_BEFORE = _before(r"thứ")  # "lần thứ 6", "lớn thứ 3": an ordinal, not a quantity
@@ -103,6 +109,8 @@ _SUBJECT_STOP_PAIRS = frozenset(
 UPPER = "".join(chr(c) for c in range(0x41, 0x1F00) if chr(c).isupper())
 _STREET_AFTER = re.compile(rf"{_SP}*(?:đường|phố|ngõ|ngách|hẻm|kiệt)(?!\w)", re.I)
 _CAPITALS_AFTER = re.compile(rf"{_SP}*[{UPPER}]\w*{_SP}+[{UPPER}]")
+LOWER = "".join(chr(c) for c in range(0x61, 0x1F00) if chr(c).islower())
+_GLUED = re.compile(rf"(?<=[{LOWER}])(?=[{UPPER}])")
 _WORD = re.compile(rf"{_SP}*([^\W\d_][\w-]*)")
 SUBJECT_MAX_WORDS = 6
 
@@ -121,6 +129,9 @@ def subject_after(text: str, pos: int) -> str | None:
     while len(words) < SUBJECT_MAX_WORDS:
         found = _WORD.match(text, pos)
         if not found or found.group(1).lower() in _SUBJECT_STOP:
+            break
+        if glued := _GLUED.search(found.group(1)):  # "cá nhânCông ty": two sentences lost their space
+            words.append(found.group(1)[: glued.start()])
             break
         pair = _WORD.match(text, found.end())
         if pair and f"{found.group(1)} {pair.group(1)}".lower() in _SUBJECT_STOP_PAIRS:

@@ -112,3 +112,21 @@ def test_period_noun_is_the_subject_of_a_year_span() -> None:
 @pytest.mark.parametrize("text", ["Lương tháng 13 được chi trả.", "Ngày 45/3 không có."])
 def test_impossible_dates_are_not_dates(text: str) -> None:
     assert dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Giá vàng hôm nay, 7-3: bật tăng.", [("7-3", 307, None, "ngày", "date")]),
+        ("Một ngày thứ sáu 6-3 đầy biến động.", [("6-3", 306, None, "ngày", "date")]),
+    ],
+)
+def test_nld_style_dates_after_day_words(
+    text: str, expected: list[tuple[str, float, None, str, str]]
+) -> None:
+    assert dates(text) == expected
+
+
+def test_a_third_is_not_the_first_of_march() -> None:
+    [third] = find_figures("Lượng khách chưa tới 1/3 so với trước.")
+    assert (third.kind, third.value, third.value_to) == ("ratio", 1, 3)

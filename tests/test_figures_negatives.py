@@ -75,3 +75,16 @@ def test_not_figures(text: str) -> None:
 )
 def test_figures_beside_non_figures(text: str, expected: list[str]) -> None:
     assert raws(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Trung tâm thương mại Landmark 55 mở cửa năm 2026.", ["năm 2026"]),
+        ("Jackpot của sản phẩm Power 6/55 trị giá 114 tỷ đồng.", ["114 tỷ đồng"]),
+        ("Cập nhật 7' trước: giá xăng tăng 2.000 đồng.", ["2.000 đồng"]),
+        ("06/03/2026 - 00:05 Nhóm phân tích chỉ ra rủi ro.", ["06/03/2026", "00:05"]),
+    ],
+)
+def test_names_and_clock_readings_are_not_counts(text: str, expected: list[str]) -> None:
+    assert raws(text) == expected
