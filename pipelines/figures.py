@@ -37,55 +37,30 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from decimal import Decimal
 
 from pipelines import vi_context as cue
 from pipelines.figure import Figure
 from pipelines.figure_dates import DateRead, read_clock, read_date, roman_quarters
+from pipelines.quantities import NUMBER, SLASH_CHAIN, read_quantity, read_range
 from pipelines.text_spans import Sentences, excluded_spans
-from pipelines.units import UnitMatch, match_quantity_unit
-from pipelines.vi_numbers import WORD_NUMBERS, looks_english, parse_number
+from pipelines.units import match_quantity_unit
+from pipelines.vi_numbers import WORD_NUMBERS, number_at, parse_number
 
-KINDS = (
-    "count",
-    "percent",
-    "money",
-    "area",
-    "length",
-    "mass",
-    "volume",
-    "power",
-    "energy",
-    "temperature",
-    "age",
-    "rate",
-    "multiple",
-    "duration",
-    "ratio",
-    "date",
-    "year",
-    "time",
-    "rank",
+KINDS = tuple(
+    """count percent money area length mass volume power energy temperature age rate multiple duration
+    ratio date year time rank""".split()
 )
-_SUBJECT_KINDS = frozenset(
-    ("count", "percent", "money", "area", "length", "mass", "volume", "power", "energy", "rate", "ratio")
-)
+_SUBJECT_KINDS = frozenset("count percent money area length mass volume power energy rate ratio".split())
 
-_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*")
 _WORD_RUN = re.compile(r"[\w.,/\-–+]*")
 _CODE = re.compile(r"\d+(?:[/.\-]\d+)*[/\-][A-ZĐ]")  # 357/2025/NĐ-CP · 122/GP-BTTTT · 57-NQ/TW
-_SLASH_CHAIN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)+")
-_RANGE_SEP = re.compile(r"[^\S\r\n]*(?:-|–|—|~|đến|tới)[^\S\r\n]*", re.I)
 _RANK = re.compile(r"(\d+(?:\.\d{3})*)(?:/(\d+(?:\.\d{3})*))?")
 _WORD_NUMBER = re.compile(rf"(?<!\w)({'|'.join(WORD_NUMBERS)})(?=[^\S\r\n])", re.I)
 _COLON_RATIO = re.compile(r"\d+(?:[.,]\d+)*:\d+(?:[.,]\d+)*")  # "tỷ lệ 1:12"
 _SCORE = re.compile(r"\d+[^\S\r\n]*[-–][^\S\r\n]*\d+")  # "thắng 2-1"
 _DATE_LIST_GAP = re.compile(r"[^\S\r\n]*(?:,|;|và|hoặc)[^\S\r\n]*")  # "ngày 30-4 và 1-5"
-_SUB_MAGNITUDE = re.compile(r"[^\S\r\n]+(\d{1,3}(?:,\d+)?)(?=[^\S\r\n])")  # "2 tỷ 500 triệu đồng"
-_WINDOW = 60
-_OPENING_QUOTES = ('"', "“", "'")
-_CLOSING_QUOTES = ('"', "”", "'")
+_WINDOW = 60  # characters before a number searched for cue words
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -95,23 +70,6 @@ def find_figures(text: str) -> list[Figure]:
     [('2015-2020', 2015.0, 2020.0), ('tháng 12/2019', 20191200.0, None)]
     """
     return _Scan(text).run()
-
-
-@dataclass(frozen=True)
-class _Quantity:
-    value: Decimal
-    unit: UnitMatch | None
-    end: int
-
-    @property
-    def scale(self) -> Decimal:
-        if self.unit is None:
-            return Decimal(1)
-        return self.unit.magnitude * (self.unit.unit.factor if self.unit.unit else 1)
-
-    @property
-    def base(self) -> str | None:
-        return self.unit.unit.base if self.unit and self.unit.unit else None
 
 
 class _Scan:
@@ -133,7 +91,7 @@ class _Scan:
         self.blocked.sort()
         starts = [start for start, _ in self.blocked]
         pos = 0
-        while found := _NUMBER.search(self.text, pos):
+        while found := NUMBER.search(self.text, pos):
             i = bisect_right(starts, found.start()) - 1
             if i >= 0 and found.start() < self.blocked[i][1]:
                 pos = self.blocked[i][1]
@@ -142,9 +100,6 @@ class _Scan:
             pos = max(self._read(found.start(), found.end()), found.end())
         self.figures.sort(key=lambda f: f.start)
         return self.figures
-
-    def _skip_word(self, pos: int) -> int:
-        return _WORD_RUN.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def _read(self, start: int, end: int) -> int:
         """Read the number at text[start:end]; return where scanning goes on."""
@@ -157,7 +112,7 @@ class _Scan:
             return self._skip_word(start)
         if text[end : end + 1] in ("'", "’"):
             return end + 1  # "7' trước": minutes ago, or a footnote mark
-        if _is_list_marker(text, start, end, before):
+        if cue.is_list_marker(text, start, end, before):
             return end + 1
         if cue.IDENTIFIER_BEFORE.search(before):
             return self._skip_word(start)
@@ -168,7 +123,7 @@ class _Scan:
         if clock := read_clock(text, start, before):
             return self._add_date(clock, before)
         if cue.RANK_BEFORE.search(before):
-            return self._read_rank(start, before)
+            return self._read_rank(start)
         if cue.ORDINAL_BEFORE.search(before):
             return self._skip_word(start)
         date = read_date(text, start, end, before, listed=self._after_day_date(start))
@@ -176,115 +131,65 @@ class _Scan:
             return self._add_date(date, before)
         if cue.MONTH_BEFORE.search(before) or cue.QUARTER_BEFORE.search(before):
             return self._skip_word(start)  # "lương tháng 13", "quý 5": not a date, not a quantity
-        chain = _SLASH_CHAIN.match(text, start)
+        chain = SLASH_CHAIN.match(text, start)
         if chain and chain.group().count("/") == 1:
             return self._read_ratio(start, chain.end(), before)
         if chain:
             return chain.end()  # "1/2/3/4": an identifier we do not know
-        value = self._parse(start, end)
+        value = number_at(text, start, end)
         if value is None:
             return self._skip_word(start)  # "1.2.3", a version
         return self._read_quantity(start, end, value, before)
+
+    def _skip_word(self, pos: int) -> int:
+        return _WORD_RUN.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def _after_day_date(self, start: int) -> bool:
         last = self.figures[-1] if self.figures else None
         if last is None or last.kind != "date" or last.unit != "ngày":
             return False
-        gap = _DATE_LIST_GAP.fullmatch(self.text, last.end, start)
-        return gap is not None
-
-    def _parse(self, start: int, end: int) -> Decimal | None:
-        token = self.text[start:end]
-        english = ("." in token or "," in token) and looks_english(self._quote_around(start, end))
-        return parse_number(token, english=english)
-
-    def _quote_around(self, start: int, end: int) -> str:
-        """The quotation holding text[start:end] (an English quote in a Vietnamese article), else its
-        neighbourhood."""
-        text = self.text
-        left = max(text.rfind(q, max(0, start - 4 * _WINDOW), start) for q in _OPENING_QUOTES)
-        right = [i for i in (text.find(q, end, end + 4 * _WINDOW) for q in _CLOSING_QUOTES) if i >= 0]
-        if left >= 0 and right:
-            return text[left + 1 : min(right)]
-        return text[max(0, start - _WINDOW) : end + _WINDOW]
+        return _DATE_LIST_GAP.fullmatch(self.text, last.end, start) is not None
 
     def _read_attached(self, start: int, before: str) -> int:
         """A number glued to letters: "VN30", "COVID-19", "CK2" are names; "T9/2026", "Q1/2024" are dates."""
         if before[-1:] in ("T", "Q") and not before[-2:-1].isalnum():
             date = read_date(self.text, start, start, "quý " if before[-1] == "Q" else "tháng ")
-            if (
-                date and date.kind == "date" and date.value >= 10_000
-            ):  # "T9/2026" has a year; "T9" alone is a name
+            if date and date.kind == "date" and date.value >= 10_000:  # "T9" alone, with no year, is a name
                 return self._add_date(
-                    DateRead(date.kind, date.unit, date.value, date.value_to, start - 1, date.end), before
+                    DateRead("date", date.unit, date.value, date.value_to, start - 1, date.end), ""
                 )
         return self._skip_word(start)
 
     def _read_quantity(self, start: int, end: int, value: Decimal, before: str) -> int:
-        first = self._quantity(end, value)
+        first = read_quantity(self.text, end, value)
         if first is None:
             return self._skip_word(start)  # "5G", "10h" glued to letters that are no unit
         if first.unit is None and (cue.is_address(self.text, end) or cue.NAME_BEFORE.search(before)):
             return end  # "428 Đường Nguyễn Huệ", "Landmark 55"
-        value = first.value  # "2 tỷ 500 triệu" has folded into 2,5
-        value_to, last = self._range(first)
+        value_to, last = read_range(self.text, first)
         unit = first.unit if first.unit or last is first else last.unit
-        quantity = _Quantity(first.value, unit, last.end)
-        change = cue.change_before(before)
-        sign = _sign(before)
-        if sign == "+":
-            change = "increase"
-        elif sign and quantity.base == "°C":
+        value, scale, base = first.value, (last.scale if unit is last.unit else first.scale), last.base
+        change, sign = cue.change_before(before), cue.sign_before(before)
+        if sign and base == "°C":
             value = -value  # "-5 độ C" is a level below zero, not a fall
         elif sign:
-            change = "decrease"
+            change = "increase" if sign == "+" else "decrease"
         kind = unit.unit.kind if unit and unit.unit else "count"
-        subject_from = unit.unit_start if unit and unit.unit and unit.unit.counted else quantity.end
+        subject_from = unit.unit_start if unit and unit.unit and unit.unit.counted else last.end
+        subject = cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None
         self._add(
-            value=value,
+            kind,
+            value,
+            start - len(sign),
+            last.end,
             value_to=value_to,
             unit=unit.text if unit else None,
-            scaled=value * quantity.scale,
-            base=quantity.base,
-            kind=kind,
+            scaled=value * scale,
+            base=base,
             change=change,
-            subject=cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None,
-            start=start - len(sign),
-            end=quantity.end,
+            subject=subject,
         )
-        return quantity.end
-
-    def _quantity(self, end: int, value: Decimal) -> _Quantity | None:
-        unit = match_quantity_unit(self.text, end)
-        if unit is None and self.text[end : end + 1].isalpha():
-            return None
-        if unit and unit.unit is None and (more := _SUB_MAGNITUDE.match(self.text, unit.end)):
-            # "2 tỷ 500 triệu đồng" is 2,5 tỷ đồng: the smaller magnitude folds into the larger one.
-            rest = match_quantity_unit(self.text, more.end())
-            if rest and 1 < rest.magnitude < unit.magnitude:
-                value += Decimal(more[1].replace(",", ".")) * rest.magnitude / unit.magnitude
-                written = f"{unit.text} {self.text[rest.unit_start : rest.end]}".strip()
-                unit = UnitMatch(written, unit.magnitude, rest.unit, rest.unit_start, rest.end)
-        return _Quantity(value, unit, unit.end if unit else end)
-
-    def _range(self, first: _Quantity) -> tuple[Decimal | None, _Quantity]:
-        """The upper end of a range starting with `first` (in first's unit) and the quantity it ends with."""
-        sep = _RANGE_SEP.match(self.text, first.end)
-        second_number = sep and _NUMBER.match(self.text, sep.end())
-        if not second_number or _SLASH_CHAIN.match(self.text, second_number.start()):
-            return None, first
-        value = self._parse(*second_number.span())
-        last = None if value is None else self._quantity(second_number.end(), value)
-        if last is None or (first.unit and not last.unit):
-            return None, first
-        if first.unit is None:
-            first = _Quantity(first.value, last.unit, first.end)
-        elif first.base != last.base:
-            return None, first
-        low, high = first.value * first.scale, last.value * last.scale
-        if high <= low:
-            return None, first
-        return (high / first.scale).normalize(), last
+        return last.end
 
     def _read_ratio(self, start: int, end: int, before: str, separator: str = "/") -> int:
         top_text, bottom_text = self.text[start:end].split(separator)
@@ -292,40 +197,29 @@ class _Scan:
         if top is None or bottom is None or bottom == 0:
             return end
         unit = match_quantity_unit(self.text, end)
-        unit_end = unit.end if unit else end
         counted = unit is not None and unit.unit is not None and unit.unit.counted
         if not counted and cue.NAME_BEFORE.search(before):
             return end  # "Power 6/55" is a lottery game
+        subject = cue.subject_after(self.text, unit.unit_start if unit and counted else end)
+        end = unit.end if unit and counted else end
         self._add(
-            value=top,
+            "ratio",
+            top,
+            start,
+            end,
             value_to=bottom,
-            unit=unit.text if counted else None,
+            unit=unit.text if unit and counted else None,
             scaled=top / bottom,
-            base=None,
-            kind="ratio",
             change=cue.change_before(before),
-            start=start,
-            end=unit_end if counted else end,
-            subject=cue.subject_after(self.text, unit.unit_start if counted else end),
+            subject=subject,
         )
-        return unit_end if counted else end
+        return end
 
-    def _read_rank(self, start: int, before: str) -> int:
+    def _read_rank(self, start: int) -> int:
         found = _RANK.match(self.text, start)
         assert found
         value_to = parse_number(found[2]) if found[2] else None
-        self._add(
-            value=parse_number(found[1]) or Decimal(0),
-            value_to=value_to,
-            unit=None,
-            scaled=None,
-            base=None,
-            kind="rank",
-            change="none",
-            subject=None,
-            start=start,
-            end=found.end(),
-        )
+        self._add("rank", parse_number(found[1]) or Decimal(0), start, found.end(), value_to=value_to)
         return found.end()
 
     def _read_word_number(self, word: re.Match[str]) -> None:
@@ -335,53 +229,51 @@ class _Scan:
             return
         value = Decimal(WORD_NUMBERS[word.group(1).lower()])
         kind = unit.unit.kind
-        subject_from = unit.unit_start if unit.unit.counted else unit.end
+        subject = cue.subject_after(self.text, unit.unit_start if unit.unit.counted else unit.end)
+        change = cue.change_before(self.text[max(0, word.start() - _WINDOW) : word.start()])
         self._add(
-            value=value,
-            value_to=None,
+            kind,
+            value,
+            word.start(),
+            unit.end,
             unit=unit.text,
-            scaled=value * unit.magnitude * unit.unit.factor,
             base=unit.unit.base,
-            kind=kind,
-            start=word.start(),
-            end=unit.end,
-            change=cue.change_before(self.text[max(0, word.start() - _WINDOW) : word.start()]),
-            subject=cue.subject_after(self.text, subject_from) if kind in _SUBJECT_KINDS else None,
+            change=change,
+            scaled=value * unit.magnitude * unit.unit.factor,
+            subject=subject if kind in _SUBJECT_KINDS else None,
         )
         self.blocked.append((word.start(), unit.end))
 
     def _add_date(self, date: DateRead, before: str) -> int:
         subject = cue.period_before(before) if date.kind == "year" else None
+        value_to = None if date.value_to is None else Decimal(str(date.value_to))
         self._add(
-            value=Decimal(str(date.value)),
-            value_to=None if date.value_to is None else Decimal(str(date.value_to)),
+            date.kind,
+            Decimal(str(date.value)),
+            date.start,
+            date.end,
+            value_to=value_to,
             unit=date.unit,
-            scaled=None,
-            base=None,
-            kind=date.kind,
-            change="none",
             subject=subject,
-            start=date.start,
-            end=date.end,
         )
         return date.end
 
     def _add(
         self,
-        *,
-        value: Decimal,
-        value_to: Decimal | None,
-        unit: str | None,
-        scaled: Decimal | None,
-        base: str | None,
         kind: str,
-        change: str,
-        subject: str | None,
+        value: Decimal,
         start: int,
         end: int,
+        *,
+        value_to: Decimal | None = None,
+        unit: str | None = None,
+        scaled: Decimal | None = None,
+        base: str | None = None,
+        change: str = "none",
+        subject: str | None = None,
     ) -> None:
         if start < self.floor:  # the cue word went to the previous figure: "2 năm 2023-2024"
-            start = self.floor + len(self.text[self.floor : end]) - len(self.text[self.floor : end].lstrip())
+            start = end - len(self.text[self.floor : end].lstrip())
         self.figures.append(
             Figure(
                 value=float(value),
@@ -398,23 +290,3 @@ class _Scan:
                 value_to=None if value_to is None else float(value_to),
             )
         )
-
-
-def _sign(before: str) -> str:
-    """ "+" or "-" written right before a number ("+1,2%", "-2 độ C"), or "" (a hyphen is no sign)."""
-    sign = before[-1:]
-    if sign == "+" or (
-        sign in ("-", "−") and before[-2:-1] in (" ", "(") and not before[:-1].rstrip()[-1:].isdigit()
-    ):
-        return sign
-    return ""
-
-
-def _is_list_marker(text: str, start: int, end: int, before: str) -> bool:
-    """ "(1)" anywhere, and "1." / "1)" opening a line, number list items rather than count anything."""
-    if end - start > 2:
-        return False
-    if before.endswith("(") and text.startswith(")", end):
-        return True
-    line = text[text.rfind("\n", 0, start) + 1 : start]
-    return not line.strip(" \t-•*(") and text[end : end + 2] in (". ", ") ", ".\t")

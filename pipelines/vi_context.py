@@ -150,3 +150,23 @@ def period_before(before: str) -> str | None:
     """The period noun a year span belongs to: "nhiệm kỳ" in "nhiệm kỳ 2015-2020"."""
     found = PERIOD_BEFORE.search(before)
     return found.group(1).lower() if found else None
+
+
+def sign_before(before: str) -> str:
+    """ "+" or "-" written right before a number ("+1,2%", "-2 độ C"), or "" (a hyphen is no sign)."""
+    sign = before[-1:]
+    if sign == "+" or (
+        sign in ("-", "−") and before[-2:-1] in (" ", "(") and not before[:-1].rstrip()[-1:].isdigit()
+    ):
+        return sign
+    return ""
+
+
+def is_list_marker(text: str, start: int, end: int, before: str) -> bool:
+    """ "(1)" anywhere, and "1." / "1)" opening a line, number list items rather than count anything."""
+    if end - start > 2:
+        return False
+    if before.endswith("(") and text.startswith(")", end):
+        return True
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    return not line.strip(" \t-•*(") and text[end : end + 2] in (". ", ") ", ".\t")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import figure_dates, figures, text_spans, units, vi_context, vi_numbers
+from pipelines import figure_dates, figures, quantities, text_spans, units, vi_context, vi_numbers
 from pipelines.figures import KINDS, find_figures
 
 CORPUS = Path(__file__).parent / "fixtures" / "figures" / "corpus.jsonl.gz"
@@ -62,7 +62,9 @@ def test_find_figures_is_pure() -> None:
     assert find_figures("") == []
 
 
-@pytest.mark.parametrize("module", [vi_numbers, units, vi_context, text_spans, figure_dates, figures])
+@pytest.mark.parametrize(
+    "module", [vi_numbers, units, quantities, vi_context, text_spans, figure_dates, figures]
+)
 def test_doctest_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
