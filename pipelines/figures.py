@@ -114,7 +114,7 @@ class _Scan:
             return end + 1  # "7' trước": minutes ago, or a footnote mark
         if cue.is_list_marker(text, start, end, before):
             return end + 1
-        if cue.IDENTIFIER_BEFORE.search(before):
+        if cue.identifier_before(before):
             return self._skip_word(start)
         if cue.SCORE_BEFORE.search(before) and (score := _SCORE.match(text, start)):
             return score.end()
