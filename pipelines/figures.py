@@ -81,6 +81,7 @@ class _Scan:
         self.figures: list[Figure] = []
         self.blocked = excluded_spans(text)
         self.floor = 0  # where the previous figure ended: a cue word it used is not the next one's
+        self.previous: Figure | None = None  # the figure just before, in text order, while scanning digits
 
     def run(self) -> list[Figure]:
         for quarter in roman_quarters(self.text):
@@ -90,7 +91,7 @@ class _Scan:
             self._read_word_number(word)
         self.blocked.sort()
         starts = [start for start, _ in self.blocked]
-        pos = 0
+        pos, self.previous = 0, None
         while found := NUMBER.search(self.text, pos):
             i = bisect_right(starts, found.start()) - 1
             if i >= 0 and found.start() < self.blocked[i][1]:
@@ -145,7 +146,7 @@ class _Scan:
         return _WORD_RUN.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def _after_day_date(self, start: int) -> bool:
-        last = self.figures[-1] if self.figures else None
+        last = self.previous
         if last is None or last.kind != "date" or last.unit != "ngày":
             return False
         return _DATE_LIST_GAP.fullmatch(self.text, last.end, start) is not None
@@ -274,19 +275,18 @@ class _Scan:
     ) -> None:
         if start < self.floor:  # the cue word went to the previous figure: "2 năm 2023-2024"
             start = end - len(self.text[self.floor : end].lstrip())
-        self.figures.append(
-            Figure(
-                value=float(value),
-                unit=unit,
-                scaled_value=None if scaled is None else float(scaled),
-                base_unit=base,
-                kind=kind,
-                change=change,
-                subject=subject,
-                raw=self.text[start:end],
-                sentence=self.sentences.around(start),
-                start=start,
-                end=end,
-                value_to=None if value_to is None else float(value_to),
-            )
+        self.previous = Figure(
+            value=float(value),
+            unit=unit,
+            scaled_value=None if scaled is None else float(scaled),
+            base_unit=base,
+            kind=kind,
+            change=change,
+            subject=subject,
+            raw=self.text[start:end],
+            sentence=self.sentences.around(start),
+            start=start,
+            end=end,
+            value_to=None if value_to is None else float(value_to),
         )
+        self.figures.append(self.previous)

@@ -130,3 +130,12 @@ def test_nld_style_dates_after_day_words(
 def test_a_third_is_not_the_first_of_march() -> None:
     [third] = find_figures("Lượng khách chưa tới 1/3 so với trước.")
     assert (third.kind, third.value, third.value_to) == ("ratio", 1, 3)
+
+
+def test_date_list_follows_the_date_before_it_not_a_word_number_found_earlier() -> None:
+    text = "Ngày 30-4 và 1-5, ba ngày nghỉ."
+    assert [(f.raw, f.kind) for f in find_figures(text)] == [
+        ("Ngày 30-4", "date"),
+        ("1-5", "date"),
+        ("ba ngày", "duration"),
+    ]
