@@ -2,7 +2,8 @@
 
 Before a number: "Nghị định 68", "khoản 1, 2", "Tổ 3" name things (identifiers, not figures); "ngày",
 "tháng", "năm", "quý" make dates; "tăng"/"giảm" make changes; "xếp thứ" a rank. Each `*_BEFORE`
-pattern is searched in the few dozen characters before the number and is anchored at their end.
+pattern is searched in the few dozen characters before the number and is anchored at their end;
+identifiers, checked for every number, are looked up by token instead (`identifier_before`).
 After a number and its unit comes the subject, the counted noun phrase: "80 đơn vị hành chính cấp xã
 thuộc …" counts "đơn vị hành chính cấp xã"; it stops at punctuation, a function word or a verb.
 
@@ -72,8 +73,9 @@ YEAR_BEFORE = _before(r"năm")
 QUARTER_BEFORE = _before(r"quý")
 TIME_BEFORE = _before(r"lúc|vào lúc|từ lúc|đến lúc")
 RATIO_BEFORE = _before(r"tỷ lệ|tỉ lệ")  # "tỷ lệ 1:12" is a ratio, not a time
-# A capitalised Latin word right before a bare number names a product or a place: "Landmark 55".
-NAME_BEFORE = re.compile(rf"(?<![\w])[A-Z][A-Za-z]+{_SP}+$")
+# A capitalised Latin word inside a phrase, right before a bare number, names a product or a place:
+# "trung tâm Landmark 55". At a sentence start it is an ordinary word: "Theo 5 chuyên gia".
+NAME_BEFORE = re.compile(rf"(?<=[^\W\d_]{_SP})[A-Z][A-Za-z]+{_SP}+$")
 RANK_BEFORE = _before(r"(?:xếp|đứng)\s+(?:thứ|hạng)|xếp hạng(?:\s+thứ)?|vị trí(?:\s+thứ)?|hạng")
 SCORE_BEFORE = _before(r"tỷ số|tỉ số|thắng|thua|hòa|hoà|cầm hòa|đánh bại|vượt qua|giành chiến thắng")
 ORDINAL_BEFORE = _before(r"thứ")  # "lần thứ 6", "lớn thứ 3": an ordinal, not a quantity
@@ -102,25 +104,9 @@ _SUBJECT_STOP = frozenset(
 )
 # Two-word verbs and links that end a subject: "còn 4,4 triệu xác định bằng …".
 _SUBJECT_STOP_PAIRS = frozenset(
-    (
-        "xác định",
-        "cho biết",
-        "thực hiện",
-        "dao động",
-        "bao gồm",
-        "dự kiến",
-        "ước tính",
-        "tương đương",
-        "trong đó",
-        "đề nghị",
-        "đề xuất",
-        "hỗ trợ",
-        "kể từ",
-        "tính đến",
-        "so với",
-        "trở lên",
-        "trở xuống",
-    )
+    pair.strip()
+    for pair in """xác định, cho biết, thực hiện, dao động, bao gồm, dự kiến, ước tính, tương đương, trong đó,
+    đề nghị, đề xuất, hỗ trợ, kể từ, tính đến, so với, trở lên, trở xuống""".split(",")
 )
 # A number before a street, or before two capitalised words, is a house number: "428 Đường Nguyễn Huệ".
 UPPER = "".join(chr(c) for c in range(0x41, 0x1F00) if chr(c).isupper())

@@ -88,3 +88,14 @@ def test_figures_beside_non_figures(text: str, expected: list[str]) -> None:
 )
 def test_names_and_clock_readings_are_not_counts(text: str, expected: list[str]) -> None:
     assert raws(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Theo 5 chuyên gia, giá sẽ tăng.", ["5"]),
+        ("Trong 12 dự án có 3 dự án chậm.", ["12 dự án", "3 dự án"]),
+    ],
+)
+def test_a_plain_word_opening_a_sentence_is_no_product_name(text: str, expected: list[str]) -> None:
+    assert raws(text) == expected
