@@ -31,7 +31,9 @@ _YEAR = re.compile(rf"(\d{{4}}){_END}")
 _SEASON = re.compile(rf"(\d{{4}})/(\d{{4}}){_END}")  # "niên vụ 2023/2024", "năm học 2024/2025"
 _SHORT_YEAR = re.compile(rf"(\d{{3,4}}){_END}")
 _QUARTER = re.compile(rf"([1-4])(?:/(\d{{4}})|{_SP}+năm{_SP}+(\d{{4}}))?{_END}")
-_SPAN_SEP = re.compile(rf"{_SP}*(?:-|–|—|đến|tới){_SP}*(?:(ngày|tháng|năm){_SP}+)?", re.I)
+_SPAN_SEP = re.compile(
+    rf"{_SP}*(?:-|–|—|đến|tới){_SP}*(?:(?:ngày|tháng|năm|sáng|trưa|chiều|tối|đêm|hôm){_SP}+)?", re.I
+)  # "từ đêm 9/9 đến sáng 10/9"
 _CLOCK = re.compile(r"(\d{1,2})(?:h|:(?=\d\d))(\d{2})?(?!\w)")  # 9h30 · 9h · 00:05
 _DAY_PART_AFTER = re.compile(rf"{_SP}+(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|mai)(?!\w)", re.I)
 _CLOCK_WORDS = re.compile(rf"(\d{{1,2}}){_SP}*giờ(?:{_SP}*(\d{{1,2}})(?:{_SP}*phút)?)?(?!\w)", re.I)

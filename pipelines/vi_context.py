@@ -97,7 +97,7 @@ _DECREASE = ("giảm", "sụt", "hạ", "tụt", "lao")
 _SUBJECT_STOP = frozenset(
     """của và hoặc hay là thì mà được bị để cho với so trong tại ở từ đến tới lên xuống trên dưới mỗi một
     các những này đó kia ấy nào do vì nên nhưng khi sau trước theo như có đã đang sẽ vẫn cũng còn chỉ đều
-    rất đạt tăng giảm chiếm gồm bao thuộc về trở vào ra qua nhằm tương bằng hơn gần khoảng năm nay ngày
+    rất đạt tăng giảm chiếm gồm thuộc về trở vào ra qua nhằm tương bằng hơn gần khoảng năm nay ngày
     tháng quý tuần giờ phút không chưa phải cần nếu vừa lại luôn cùng bởi rồi đây hiện hôm sáng chiều tối
     nhờ tức gấp thấp cao lớn nhỏ hết tính kể ước trị giá đối tùy tuỳ khá hơi quá riêng nhưng song dù
     giúp khiến làm gây tạo dành thay mua bán nộp đóng nêu""".split()

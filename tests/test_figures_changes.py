@@ -137,6 +137,7 @@ def test_ranks(text: str, value: float, value_to: float | None) -> None:
         ("Nhật Bản nhập hơn 90% dầu từ Trung Đông.", "dầu"),
         ("Giải ngân 2.560 tỷ đồng vốn đầu tư công, đạt 65,7% kế hoạch.", "vốn đầu tư công"),
         ("Sở hữu 432.860 cổ phiếu AAT, tương đương 0,611%.", "cổ phiếu AAT"),
+        ("Tạm giữ 3.450 bao thuốc lá lậu.", "bao thuốc lá lậu"),
         ("Phạt tiền từ 20 đến 30 triệu đồng đối với hành vi vi phạm.", None),
         ("Tỷ lệ đạt 87,5%, cao hơn năm trước.", None),
         ("Có 4,4 triệu xác định bằng 40%.", None),

@@ -139,3 +139,9 @@ def test_date_list_follows_the_date_before_it_not_a_word_number_found_earlier() 
         ("1-5", "date"),
         ("ba ngày", "duration"),
     ]
+
+
+def test_a_span_may_name_the_part_of_day_at_its_end() -> None:
+    assert dates("Mưa lớn từ đêm 9/9 đến sáng 10/9 làm ngập 125 ngôi nhà.") == [
+        ("9/9 đến sáng 10/9", 909, 910, "ngày", "date")
+    ]
