@@ -165,10 +165,10 @@ class _Scan:
         first = read_quantity(self.text, end, value)
         if first is None:
             return self._skip_word(start)  # "5G", "10h" glued to letters that are no unit
-        if first.unit is None and (cue.is_address(self.text, end) or cue.NAME_BEFORE.search(before)):
-            return end  # "428 Đường Nguyễn Huệ", "Landmark 55"
         value_to, last = read_range(self.text, first)
         unit = first.unit if first.unit or last is first else last.unit
+        if unit is None and (cue.is_address(self.text, end) or cue.NAME_BEFORE.search(before)):
+            return end  # "428 Đường Nguyễn Huệ", "Landmark 55"
         value, scale, base = first.value, (last.scale if unit is last.unit else first.scale), last.base
         change, sign = cue.change_before(before), cue.sign_before(before)
         if sign and base == "°C":

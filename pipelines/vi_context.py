@@ -75,7 +75,8 @@ TIME_BEFORE = _before(r"lúc|vào lúc|từ lúc|đến lúc")
 RATIO_BEFORE = _before(r"tỷ lệ|tỉ lệ")  # "tỷ lệ 1:12" is a ratio, not a time
 # A capitalised Latin word inside a phrase, right before a bare number, names a product or a place:
 # "trung tâm Landmark 55". At a sentence start it is an ordinary word: "Theo 5 chuyên gia".
-NAME_BEFORE = re.compile(rf"(?<=[^\W\d_]{_SP})[A-Z][A-Za-z]+{_SP}+$")
+# An acronym is no name: "vàng SJC 80,5 triệu đồng", "GRDP 8,2%".
+NAME_BEFORE = re.compile(rf"(?<=[^\W\d_]{_SP})[A-Z][a-z]+{_SP}+$")
 RANK_BEFORE = _before(r"(?:xếp|đứng)\s+(?:thứ|hạng)|xếp hạng(?:\s+thứ)?|vị trí(?:\s+thứ)?|hạng")
 SCORE_BEFORE = _before(r"tỷ số|tỉ số|thắng|thua|hòa|hoà|cầm hòa|đánh bại|vượt qua|giành chiến thắng")
 ORDINAL_BEFORE = _before(r"thứ")  # "lần thứ 6", "lớn thứ 3": an ordinal, not a quantity

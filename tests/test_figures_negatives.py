@@ -99,3 +99,14 @@ def test_names_and_clock_readings_are_not_counts(text: str, expected: list[str])
 )
 def test_a_plain_word_opening_a_sentence_is_no_product_name(text: str, expected: list[str]) -> None:
     assert raws(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Giá vàng SJC 80,5-82,5 triệu đồng/lượng.", ["80,5-82,5 triệu đồng/lượng"]),
+        ("Vốn FDI 1,6 tỷ USD, GRDP 8,2%.", ["1,6 tỷ USD", "8,2%"]),
+    ],
+)
+def test_an_acronym_before_a_figure_is_no_product_name(text: str, expected: list[str]) -> None:
+    assert raws(text) == expected
