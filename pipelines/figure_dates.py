@@ -79,25 +79,19 @@ def read_date(text: str, start: int, end: int, before: str, *, listed: bool = Fa
     if cue.QUARTER_BEFORE.search(before):
         if m := _QUARTER.match(text, start):
             year = int(m[2] or m[3] or 0)
-            return DateRead(
-                "date",
-                "quý",
-                _ymd(year, 3 * int(m[1]) - 2, 0),
-                None,
-                _cue_start(before, start, cue.QUARTER_BEFORE),
-                m.end(),
+            return _single(
+                "quý", (year, 3 * int(m[1]) - 2, 0), _cue_start(before, start, cue.QUARTER_BEFORE), m.end()
             )
         return None
-    month_cue = cue.MONTH_BEFORE.search(before)
     if (m := _MY.match(text, start)) and 1 <= int(m[1]) <= 12:
         first = (int(m[2]), int(m[1]), 0)
         return _span(text, "tháng", first, _cue_start(before, start, cue.MONTH_BEFORE), m.end())
-    if month_cue:
+    if cue.MONTH_BEFORE.search(before):
         m = _M_YEAR_WORDS.match(text, start) or _D.match(text, start)
         if m and 1 <= int(m[1]) <= 12:
             year = int(m[2]) if m.re is _M_YEAR_WORDS else 0
             return _span(
-                text, "tháng", (year, int(m[1]), 0), start - (len(before) - month_cue.start()), m.end()
+                text, "tháng", (year, int(m[1]), 0), _cue_start(before, start, cue.MONTH_BEFORE), m.end()
             )
         return None
     strong_cue = listed or cue.DAY_STRONG_BEFORE.search(before)
@@ -109,27 +103,18 @@ def read_date(text: str, start: int, end: int, before: str, *, listed: bool = Fa
     if cue.DAY_ONLY_BEFORE.search(before):
         cue_start = _cue_start(before, start, cue.DAY_ONLY_BEFORE)
         if (m := _D_FORMAL.match(text, start)) and _valid(int(m[1]), int(m[2])):
-            return DateRead(
-                "date", "ngày", _ymd(int(m[3] or 0), int(m[2]), int(m[1])), None, cue_start, m.end()
-            )
+            return _single("ngày", (int(m[3] or 0), int(m[2]), int(m[1])), cue_start, m.end())
         if (m := _D_SPAN_START.match(text, start)) and 1 <= int(m[1]) <= 31:
             spanned = _span(text, "ngày", (0, 0, int(m[1])), cue_start, m.end())
             if spanned.value_to is not None:
                 return spanned
     if strong_cue and (m := _DM_HYPHEN.match(text, start)):
         if _valid(int(m[1]), int(m[2])):
-            return DateRead(
-                "date",
-                "ngày",
-                _ymd(0, int(m[2]), int(m[1])),
-                None,
-                _cue_start(before, start, cue.DAY_ONLY_BEFORE),
-                m.end(),
+            return _single(
+                "ngày", (0, int(m[2]), int(m[1])), _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end()
             )
     if cue.DAY_ONLY_BEFORE.search(before) and (m := _D.match(text, start)) and 1 <= int(m[1]) <= 31:
-        return DateRead(
-            "date", "ngày", int(m[1]), None, _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end()
-        )
+        return _single("ngày", (0, 0, int(m[1])), _cue_start(before, start, cue.DAY_ONLY_BEFORE), m.end())
     if (
         cue.YEAR_BEFORE.search(before)
         and (m := _SHORT_YEAR.match(text, start))
@@ -205,6 +190,10 @@ def roman_quarters(text: str) -> list[DateRead]:
         year = int(m[2] or m[3] or 0)
         found.append(DateRead("date", "quý", _ymd(year, 3 * _ROMAN[m[1]] - 2, 0), None, m.start(), m.end()))
     return found
+
+
+def _single(unit: str, ymd: tuple[int, int, int], start: int, end: int) -> DateRead:
+    return DateRead("date", unit, _ymd(*ymd), None, start, end)
 
 
 def _ymd(year: int, month: int, day: int) -> int:
