@@ -86,16 +86,18 @@ UNITS: Mapping[str, Unit] = MappingProxyType(_load_units())
 
 # Words a unit must not be the start of: "5 đồng chí" are comrades, "6 đồng tiền" currencies
 # (after a magnitude the unit stands: "5 tỷ đồng tiền thuế").
-_NOT_UNIT_AFTER = {
-    "đồng": "tiền|chí|bào|hồ|nghiệp|minh|đội|phục|ruộng|thời|ý|xu|hương|hành|loạt|bộ|rừng|cỏ|tình|tâm",
-    "hộ": "chiếu|lý|tống|khẩu",
-    "xã": "hội",
-    "căn": "cứ|bản|nguyên",
-    "lượng": "lớn|nhỏ",
-    "tấn": "công",
-    "phiên": "bản|tòa|họp",
-    "điểm": "danh|tin|nóng|đến|trường hợp",
-}
+_NOT_UNIT_AFTER: Mapping[str, str] = MappingProxyType(
+    {
+        "đồng": "tiền|chí|bào|hồ|nghiệp|minh|đội|phục|ruộng|thời|ý|xu|hương|hành|loạt|bộ|rừng|cỏ|tình|tâm",
+        "hộ": "chiếu|lý|tống|khẩu",
+        "xã": "hội",
+        "căn": "cứ|bản|nguyên",
+        "lượng": "lớn|nhỏ",
+        "tấn": "công",
+        "phiên": "bản|tòa|họp",
+        "điểm": "danh|tin|nóng|đến|trường hợp",
+    }
+)
 
 _MAGNITUDE_TABLE = """nghìn tỷ=1e12  ngàn tỷ=1e12  nghìn tỉ=1e12  ngàn tỉ=1e12  triệu tỷ=1e15  trăm nghìn=1e5
 trăm ngàn=1e5  trăm triệu=1e8  trăm tỷ=1e11  nghìn=1e3  ngàn=1e3  triệu=1e6  tỷ=1e9  tỉ=1e9  trăm=100
@@ -122,7 +124,9 @@ _ATTACHED_UNIT_RE = re.compile(
     rf"({_alternation(u for u in UNITS if not u[0].isalpha() or len(u) <= 3)}){_END}"
 )
 _DENOMINATOR_RE = re.compile(rf"/\s?({_alternation(set(DENOMINATORS) | set(UNITS))}|[^\W\d_]+){_END}")
-_NOT_UNIT_RE = {unit: re.compile(rf"\s+(?:{words}){_END}") for unit, words in _NOT_UNIT_AFTER.items()}
+_NOT_UNIT_RE = MappingProxyType(
+    {unit: re.compile(rf"\s+(?:{words}){_END}") for unit, words in _NOT_UNIT_AFTER.items()}
+)
 
 
 @dataclass(frozen=True)
