@@ -12,6 +12,9 @@ class Figure:
 
     Example: "4.125,6 tỷ đồng" -> value=4125.6, unit="tỷ đồng", scaled_value=4.1256e12, base_unit="đồng",
     kind="money". `start`/`end` are character offsets of `raw` in the text given to find_figures().
+    `value_to` is the second number of a span or ratio, in the unit of `value`: the upper end of a range
+    ("20 đến 30 triệu đồng" -> 30), the end of a date or year span, a ratio's denominator ("1.038/2.887"
+    -> 2887), a rank's "out of" ("xếp thứ 12/63" -> 63); None for a single number.
     """
 
     value: float
@@ -25,6 +28,7 @@ class Figure:
     sentence: str
     start: int
     end: int
+    value_to: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
