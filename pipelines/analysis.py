@@ -12,6 +12,7 @@ from datetime import datetime
 from pipelines.article import Article
 from pipelines.extract import extract
 from pipelines.figure import Figure
+from pipelines.figures import find_figures
 
 
 @dataclass
@@ -25,4 +26,4 @@ def analyse(html: str, url: str, fetched_at: datetime | None = None) -> Analysis
     article = extract(html, url, fetched_at)
     if article is None:
         return None
-    return Analysis(article=article)
+    return Analysis(article=article, figures=find_figures(article.text))

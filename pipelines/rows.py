@@ -39,6 +39,7 @@ def article_rows(
             {
                 "article_id": article_id,
                 "value": f.value,
+                "value_to": f.value_to,
                 "unit": f.unit,
                 "scaled_value": f.scaled_value,
                 "base_unit": f.base_unit,

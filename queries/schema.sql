@@ -47,10 +47,13 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS figures (
     article_id   VARCHAR,               -- → articles.article_id
     value        DOUBLE,                -- the number as written, normalised: "4.125,6" → 4125.6
+    value_to     DOUBLE,                -- upper end of a range or span, a ratio's denominator, a rank's "out of"
     unit         VARCHAR,               -- as written: "tỷ đồng"
     scaled_value DOUBLE,                -- value × magnitude: 4.1256e12
     base_unit    VARCHAR,               -- "đồng"
-    kind         VARCHAR,               -- count, percent, money, area, mass, ratio, range, date, duration, year, …
+    kind         VARCHAR,               -- count, percent, money, area, length, mass, volume, power, energy,
+                                        -- temperature, age, rate, multiple, duration, ratio, date, year, time, rank
+                                        -- (pipelines/figures.py KINDS; a range keeps the kind of what it measures)
     change       VARCHAR,               -- increase, decrease or none
     subject      VARCHAR,               -- the counted noun phrase: "đơn vị hành chính cấp xã"
     raw          VARCHAR,               -- the text as it appears
