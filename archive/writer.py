@@ -58,6 +58,7 @@ class Exchange:
     protocol: str = "HTTP/1.1"
     reason: str = ""
     ip_address: str | None = None
+    truncated: str | None = None  # WARC-Truncated reason ("length", "time", "disconnect") when the body is cut
 
 
 class RawHeaders(StatusAndHeaders):
@@ -167,6 +168,8 @@ class WarcFileWriter:
         response_headers = {"WARC-Record-ID": response_id, **common}
         if exchange.ip_address:
             response_headers["WARC-IP-Address"] = exchange.ip_address
+        if exchange.truncated:
+            response_headers["WARC-Truncated"] = exchange.truncated
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
         response = self._builder.create_warc_record(
