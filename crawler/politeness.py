@@ -3,6 +3,8 @@ kind to each site and gives up on a site that keeps failing, without stopping th
 
 - robots.txt `Crawl-delay` (which Scrapy 2.19's parsers read but nothing applies): the host's download slot
   gets that delay, without jitter, re-applied before each request because AutoThrottle lowers slot delays.
+  A delay over POLITENESS_CRAWL_DELAY_MAX gives the site up for the run: honouring `Crawl-delay: 3600`
+  would keep a cron run alive for days (and every run after it waiting on the lock).
 - 429 and 503: the host's slot is paused for `Retry-After` seconds (or POLITENESS_BACKOFF without one)
   before anything else goes to it, the retry included (RetryMiddleware retries both). A Retry-After longer
   than POLITENESS_RETRY_AFTER_MAX means "not today": the site is given up for this run.
@@ -59,12 +61,14 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
 
 
 class Politeness:
-    def __init__(self, crawler: Crawler, max_failures: int, backoff: float, retry_after_max: float) -> None:
+    def __init__(self, crawler: Crawler, max_failures: int, backoff: float, retry_after_max: float,
+                 crawl_delay_max: float) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_failures = max_failures
         self.backoff = backoff
         self.retry_after_max = retry_after_max
+        self.crawl_delay_max = crawl_delay_max
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
         self.crawl_delays: dict[str, float] = {}
         self.failures: Counter[str] = Counter()
@@ -79,6 +83,7 @@ class Politeness:
             settings.getint("POLITENESS_MAX_FAILURES"),
             settings.getfloat("POLITENESS_BACKOFF"),
             settings.getfloat("POLITENESS_RETRY_AFTER_MAX"),
+            settings.getfloat("POLITENESS_CRAWL_DELAY_MAX"),
         )
 
     # -- which site ----------------------------------------------------------------------------------------
@@ -99,7 +104,10 @@ class Politeness:
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
         delay = robotparser.crawl_delay(self.user_agent) if hasattr(robotparser, "crawl_delay") else None
         host = urlsplit(request.url).hostname or ""
-        if delay and delay > 0:
+        if delay and self.crawl_delay_max and delay > self.crawl_delay_max:
+            self.give_up(self.site_of(request), f"robots.txt asks for Crawl-delay {delay:g}s "
+                         "(over POLITENESS_CRAWL_DELAY_MAX)")
+        elif delay and delay > 0:
             self.crawl_delays[host] = float(delay)
             self.stats.set_value(f"politeness/crawl_delay/{host}", float(delay))
             logger.info("%s: robots.txt asks for Crawl-delay %gs; requests to it are spaced that far apart",

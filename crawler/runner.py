@@ -160,5 +160,7 @@ def _locked_run(
     stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = str(stats.get("finish_reason", "not started"))
     failed = failed_sites(sites_summary(stats, [s.slug for s in sites]))
-    code = EXIT_OK if reason in ("finished", "closespider_pagecount") and not failed else EXIT_FAILED
+    # CLOSESPIDER_TIMEOUT / _PAGECOUNT end a run on purpose; the next run carries on where it stopped
+    ended_well = reason in ("finished", "closespider_pagecount", "closespider_timeout")
+    code = EXIT_OK if ended_well and not failed else EXIT_FAILED
     return CrawlResult(run_id, code, reason, stats, log_file, failed)

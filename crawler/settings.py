@@ -35,6 +35,7 @@ RETRY_TIMES = 2
 POLITENESS_MAX_FAILURES = 10  # failed fetches in a row (retries count) before a site is given up for the run
 POLITENESS_BACKOFF = 30.0  # seconds a host is paused after a 429/503 without Retry-After
 POLITENESS_RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this run (cron comes back)
+POLITENESS_CRAWL_DELAY_MAX = 60.0  # a longer robots.txt Crawl-delay too: the run would last for days
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control runs Python code sent to a local port and writes job files to the home
 # directory: not something an unattended archiving crawler should open.
@@ -55,6 +56,7 @@ BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older last
 # -- bad input (crawler.guards) -----------------------------------------------------------------------------
 GUARD_MAX_BODY = 16 * 1024 * 1024  # bodies are cut here and archived with WARC-Truncated: length
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # decompressed size at which a gzip/br body is refused (decompression bomb)
+DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySizeLimit logs its own
 
 # -- data directory -----------------------------------------------------------------------------------------
 BAOTINH_DATA_DIR = "data"

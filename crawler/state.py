@@ -168,7 +168,7 @@ class SiteState:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
-        if self.validators:
+        if self.validators or self.validators_path.exists():
             write_json_atomic(self.validators_path, self.validators)
 
 

@@ -34,21 +34,24 @@ def test_crawl_delay_and_retry_after_are_honoured(tmp_path: Path) -> None:
 
 def test_failing_sites_are_given_up_and_the_others_finish(tmp_path: Path) -> None:
     with SiteServer(SITES / "news") as news, SiteServer(SITES / "down") as down, \
-            SiteServer(SITES / "busy") as busy:
+            SiteServer(SITES / "busy") as busy, SiteServer(SITES / "polite") as slow:
         result = run_baotinh("crawl", "--data-dir", str(tmp_path), "--set", "POLITENESS_MAX_FAILURES=3",
-                             *(a for s in (news, down, busy) for a in ("--start-url", s.base_url + "/")))
-        assert not any(p.startswith("/bai/") for p in down.requested + busy.requested)  # given up before
+                             "--set", "POLITENESS_CRAWL_DELAY_MAX=0.5",  # polite's 0.6 s is "too slow" here
+                             *(a for s in (news, down, busy, slow) for a in ("--start-url", s.base_url + "/")))
+        assert not any(p.startswith("/bai/") for p in down.requested + busy.requested + slow.requested)
     assert result.returncode == 1, result.stderr[-3000:]
     sites = read_runs(tmp_path)[0]["sites"]
     by_port = {slug.rsplit("-", 1)[1]: summary for slug, summary in sites.items()}
-    port = {name: s.base_url.rsplit(":", 1)[1] for name, s in (("news", news), ("down", down), ("busy", busy))}
+    port = {name: s.base_url.rsplit(":", 1)[1]
+            for name, s in (("news", news), ("down", down), ("busy", busy), ("slow", slow))}
     assert by_port[port["news"]]["status"] == "ok" and by_port[port["news"]]["articles"] == 5
     assert by_port[port["down"]]["status"] == "failed"
     assert "3 failed fetches in a row, last http_500" in by_port[port["down"]]["reason"]
     assert by_port[port["busy"]]["status"] == "failed"
     assert "asked to retry after 3600s" in by_port[port["busy"]]["reason"]
+    assert "robots.txt asks for Crawl-delay 0.6s" in by_port[port["slow"]]["reason"]
     assert re.search(r"giving up on this site for the rest of the run: 3 failed fetches", result.stderr)
-    assert "2 site(s) failed" in result.stderr.splitlines()[-1]
+    assert "3 site(s) failed" in result.stderr.splitlines()[-1]
     status = run_baotinh("status", "--data-dir", str(tmp_path), check=True).stdout
     assert re.search(rf"127-0-0-1-{port['down']}\s+never\s+0\s.*failed: given up", status)
 
