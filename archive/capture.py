@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 capture_written = object()  # signal: capture_written(capture: Capture)
 
 STARTED_KEY = "_archive_started"
+# Response flags that mean the body is not all the server meant to send, as WARC-Truncated reasons:
+# "download_stopped" is a body cut on purpose (crawler.guards.BodySizeLimit), "dataloss" a lost connection.
+TRUNCATION_FLAGS = {"download_stopped": "length", "dataloss": "disconnect"}
 # Credentials never go into an archive handed to researchers.
 PRIVATE_REQUEST_HEADERS = {b"cookie", b"authorization", b"proxy-authorization"}
 
@@ -146,6 +149,7 @@ class WarcCapture:
             request_body=request.body,
             protocol=response.protocol or "HTTP/1.1",
             ip_address=str(response.ip_address) if response.ip_address else None,
+            truncated=next((TRUNCATION_FLAGS[f] for f in response.flags if f in TRUNCATION_FLAGS), None),
         )
         try:
             ref = self.writer.write_exchange(exchange)
@@ -165,6 +169,8 @@ class WarcCapture:
             "revisit": ref.revisit,
         }
         self.stats.inc_value("archive/records")
+        if exchange.truncated:
+            self.stats.inc_value("archive/truncated")
         self.stats.inc_value("archive/bytes", ref.length)
         if ref.revisit:
             self.stats.inc_value("archive/revisits")

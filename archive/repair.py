@@ -31,6 +31,7 @@ class Repair:
     cut_bytes: int  # bytes of a partial record removed from its end
     records: int  # whole records kept
     removed: bool  # no whole record at all: the file was deleted
+    path: Path | None = None  # the closed file, None when removed
 
 
 def is_locked(path: Path) -> bool:
@@ -84,21 +85,31 @@ def whole_records_end(path: Path) -> tuple[int, int]:
             good_end += used
 
 
+def repair_open_file(path: Path) -> Repair:
+    """Cut one `NAME.warc.gz.open` file after its last whole record and rename it NAME (delete it if none).
+
+    The caller makes sure no writer holds it (`is_locked`). Refuses to overwrite an existing NAME.
+    """
+    path = Path(path)
+    if not path.name.endswith(OPEN_SUFFIX):
+        raise ValueError(f"{path}: not a {OPEN_SUFFIX} file; only files a crawl left open need repair")
+    name = path.name.removesuffix(OPEN_SUFFIX)
+    final = path.with_name(name)
+    size = path.stat().st_size
+    end, records = whole_records_end(path)
+    if records == 0:
+        path.unlink()
+        return Repair(name, 0, size, 0, removed=True)
+    if final.exists():
+        raise FileExistsError(f"{final} exists already; move one of {final.name} and {path.name} aside")
+    if end < size:
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+            os.fsync(fh.fileno())
+    os.replace(path, final)
+    return Repair(name, end, size - end, records, removed=False, path=final)
+
+
 def repair_open_files(directory: Path) -> list[Repair]:
     """Repair and close every unlocked `*.open` file in `directory`."""
-    repairs = []
-    for path in sorted(Path(directory).glob("*" + OPEN_SUFFIX)):
-        if is_locked(path):
-            continue
-        name = path.name.removesuffix(OPEN_SUFFIX)
-        size = path.stat().st_size
-        end, records = whole_records_end(path)
-        if records == 0:
-            path.unlink()
-            repairs.append(Repair(name, 0, size, 0, removed=True))
-            continue
-        if end < size:
-            os.truncate(path, end)
-        os.replace(path, path.with_name(name))
-        repairs.append(Repair(name, end, size - end, records, removed=False))
-    return repairs
+    return [repair_open_file(p) for p in sorted(Path(directory).glob("*" + OPEN_SUFFIX)) if not is_locked(p)]

@@ -77,6 +77,7 @@ class Exchange:
     protocol: str = "HTTP/1.1"
     reason: str = ""
     ip_address: str | None = None
+    truncated: str | None = None  # WARC-Truncated reason ("length", "time", "disconnect") when the body is cut
 
 
 class RawHeaders(StatusAndHeaders):
@@ -213,13 +214,17 @@ class WarcFileWriter:
             response_headers["WARC-IP-Address"] = exchange.ip_address
         if wire:
             response_headers["WARC-Protocol"] = wire
+        if exchange.truncated:
+            response_headers["WARC-Truncated"] = exchange.truncated
         digest = payload_digest(exchange.body)
         response_headers["WARC-Payload-Digest"] = digest
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
         http_headers = RawHeaders(statusline, headers, protocol=http_version)
 
-        dedupable = self.digests is not None and 200 <= exchange.status < 300 and bool(exchange.body)
+        # a body cut short is not the page: never the original of a revisit, never a revisit itself
+        dedupable = (self.digests is not None and 200 <= exchange.status < 300 and bool(exchange.body)
+                     and not exchange.truncated)
         original = self.digests.lookup(exchange.url, digest) if dedupable and self.digests else None
         if original is not None:
             response_headers.update({

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands import crawl, demo, export, sites, verify
+from crawler.commands import crawl, demo, export, sites, status, verify
 from crawler.commands.common import EXIT_USAGE, UsageError
+from crawler.lock import EXIT_LOCKED, LockHeld
 from crawler.registry import RegistryError
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, sites, export, verify, demo]
+COMMANDS = [crawl, status, sites, export, verify, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, RegistryError) as e:
         print(f"baotinh: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except LockHeld as e:
+        print(f"baotinh: {e}", file=sys.stderr)
+        return EXIT_LOCKED
     except KeyboardInterrupt:
         print("baotinh: interrupted", file=sys.stderr)
         return 130

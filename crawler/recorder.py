@@ -6,6 +6,10 @@ either knowing the other. A revisit (the page unchanged since an earlier capture
 row (revisit = true, pointing at the revisit record) but no new `articles` row: the article is the one
 already stored for the original capture, and `article_id` stays equal to the `capture_id` it came from.
 
+The `runs` row is rewritten with the stats so far at every batch, so a killed run leaves its counters up to
+its last batch; at the end its `stats` JSON holds every Scrapy stat plus `sites` (per-site pages, articles,
+errors, bytes, status: crawler.runstats), and the same summary is appended to `state/runs.jsonl`, which
+`baotinh status` reads even while the database is held by a shell.
 Settings: BAOTINH_DATA_DIR, BAOTINH_RUN_ID, STORE_BATCH_SIZE, STORE_FLUSH_INTERVAL.
 """
 
@@ -22,6 +26,8 @@ from scrapy import signals
 from twisted.internet import task
 
 from archive.capture import Capture, capture_written
+from crawler.runstats import failed_sites, sites_summary, totals
+from crawler.state import append_run
 from pipelines.rows import article_rows
 from pipelines.store import Batch, Store
 
@@ -55,14 +61,15 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
     }
 
 
-def jsonable_stats(stats: dict[str, Any]) -> str:
-    return json.dumps({k: v.isoformat() if isinstance(v, datetime) else v for k, v in sorted(stats.items())},
-                      default=str, ensure_ascii=False)
+def jsonable_stats(stats: dict[str, Any], sites: dict[str, Any] | None = None) -> str:
+    flat = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in sorted(stats.items())}
+    return json.dumps({**flat, "sites": sites or {}}, default=str, ensure_ascii=False)
 
 
 class Recorder:
     def __init__(self, crawler: Crawler, store: Store, run_id: str, batch_size: int, interval: float) -> None:
         self.crawler = crawler
+        self.data_dir = store.path.parent
         self.stats = crawler.stats
         self.store = store
         self.run_id = run_id
@@ -101,10 +108,15 @@ class Recorder:
     def flush(self) -> None:
         if not self.pending:
             return
+        self.pending["runs"] = [self._run_row("running", finished=False)]  # counters so far, in the same batch
         batch, self.pending, self.pending_rows = self.pending, {}, 0
         written = self.store.write(batch)
         key = "store/batches_written" if written else "store/batches_spooled"
         self.stats.inc_value(key)
+
+    def sites(self) -> dict[str, Any]:
+        spider = self.crawler.spider
+        return sites_summary(self.stats.get_stats(), getattr(spider, "sites", {}) or {})
 
     def _run_row(self, status: str, finished: bool) -> dict[str, Any]:
         return {
@@ -113,11 +125,13 @@ class Recorder:
             "started_at": self.started_at,
             "finished_at": datetime.now(UTC) if finished else None,
             "status": status,
-            "stats": jsonable_stats(self.stats.get_stats()),
+            "stats": jsonable_stats(self.stats.get_stats(), self.sites()),
         }
 
     # -- signals -------------------------------------------------------------------------------------------
     def spider_opened(self) -> None:
+        for key, value in self.crawler.settings.getdict("BAOTINH_RECOVERY_STATS").items():
+            self.stats.set_value(key, value)  # what recovery did before the crawl (crawler.runner)
         self.store.write({"runs": [self._run_row("running", finished=False)]})
         self._loop = task.LoopingCall(self.flush)
         self._loop.start(self.interval, now=False)
@@ -136,12 +150,24 @@ class Recorder:
         fetched_at = datetime.fromisoformat(item["fetched_at"]) if item.get("fetched_at") else None
         rows = article_rows(analysis, capture_id=item["capture_id"], site=item.get("site"), fetched_at=fetched_at)
         self.stats.inc_value("store/articles")
+        self.stats.inc_value(f"site/{item.get('site')}/articles")
         self._add(rows)
 
     def spider_closed(self, reason: str) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self.flush()
-        status = "finished" if reason == "finished" else reason
-        self.store.write({"runs": [self._run_row(status, finished=True)]})
-        logger.info("run %s %s; database %s", self.run_id, status, self.store.path)
+        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, reason)
+        row = self._run_row(status, finished=True)
+        self.store.write({"runs": [row]})
+        sites = self.sites()
+        append_run(self.data_dir, {
+            "run_id": self.run_id, "command": self.command, "started_at": self.started_at.isoformat(),
+            "finished_at": row["finished_at"].isoformat(), "status": status, "totals": totals(sites),
+            "sites": sites,
+        })
+        failed = failed_sites(sites)
+        for slug in failed:
+            logger.error("%s: site failed in this run: %s", slug, sites[slug].get("reason"))
+        logger.info("run %s %s%s; database %s", self.run_id, status,
+                    f" ({len(failed)} site(s) failed: {', '.join(failed)})" if failed else "", self.store.path)

@@ -1,6 +1,10 @@
-"""run_crawl(): one crawl run in this process: settings, the per-run log file, the console, the exit code.
+"""run_crawl(): one crawl run in this process: the run lock, settings, the per-run log file, recovery of
+what a killed run left, the console, the exit code.
 
 Scrapy's reactor starts once per process, so a process runs one crawl (the command line is one process).
+
+Exit codes: 0 every site fine; 1 some site failed (crawler.runstats) or the run stopped early; 2 a usage or
+configuration error (crawler.cli); 75 another crawl holds the data directory (crawler.lock.LockHeld).
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.recorder import new_run_id
+from crawler.lock import Holder, RunLock
+from crawler.recorder import DB_NAME, new_run_id
+from crawler.recovery import recover, seed_journals
 from crawler.registry import Site
+from crawler.runstats import failed_sites, sites_summary
 from crawler.spiders.news import NewsSpider
+from pipelines.store import Store
 
 OUR_LOGGERS = ("crawler", "pipelines", "archive")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2  # and crawler.lock.EXIT_LOCKED (75)
 # With DOWNLOAD_DELAY = 0, Scrapy 2.19 on the asyncio reactor starts every queued request of a download slot
 # at once (the slot's transfer count is updated only when each task starts), so CONCURRENT_REQUESTS_PER_DOMAIN
 # is not enforced. Any positive delay takes the one-request-per-turn path, which enforces it.
@@ -35,6 +43,7 @@ class CrawlResult:
     finish_reason: str
     stats: dict[str, Any]
     log_file: Path
+    failed_sites: list[str]
 
 
 def base_settings(overrides: dict[str, str] | None = None) -> Settings:
@@ -75,10 +84,35 @@ def run_crawl(
     overrides: dict[str, str] | None = None,
     command: str = "crawl",
     quiet: bool = False,
+    refresh: bool = False,
+    since: str | None = None,
 ) -> CrawlResult:
+    """Crawl `sites` into `data_dir`. Raises crawler.lock.LockHeld when another crawl runs there."""
     data_dir = Path(data_dir)
-    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
+    lock = RunLock(data_dir)
+    stale = lock.acquire(run_id, command)  # before anything is written: a second crawl leaves no trace
+    try:
+        return _locked_run(sites, data_dir, run_id, stale, max_pages=max_pages, overrides=overrides,
+                           command=command, quiet=quiet, refresh=refresh, since=since)
+    finally:
+        lock.release()
+
+
+def _locked_run(
+    sites: list[Site],
+    data_dir: Path,
+    run_id: str,
+    stale: Holder | None,
+    *,
+    max_pages: int | None,
+    overrides: dict[str, str] | None,
+    command: str,
+    quiet: bool,
+    refresh: bool,
+    since: str | None,
+) -> CrawlResult:
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     log_file = data_dir / "logs" / f"{run_id}.log"
     settings = base_settings(overrides)
     settings.set("BAOTINH_DATA_DIR", str(data_dir), priority="cmdline")
@@ -87,6 +121,10 @@ def run_crawl(
     settings.set("LOG_FILE", str(log_file), priority="cmdline")
     if max_pages:
         settings.set("BAOTINH_MAX_PAGES", max_pages, priority="cmdline")
+    if refresh:
+        settings.set("BAOTINH_REFRESH", True, priority="cmdline")
+    if since:
+        settings.set("BAOTINH_SINCE", since, priority="cmdline")
     loopback = all(is_loopback(u) for s in sites for u in s.start_urls)
     if loopback and settings.getbool("BAOTINH_LOOPBACK_UNTHROTTLED"):
         for key, value in (("DOWNLOAD_DELAY", MIN_DOWNLOAD_DELAY), ("AUTOTHROTTLE_ENABLED", False),
@@ -105,13 +143,24 @@ def run_crawl(
     logger.info("run %s: %d site(s), data in %s, log in %s", run_id, len(sites), data_dir, log_file)
     if loopback and settings.getbool("BAOTINH_LOOPBACK_UNTHROTTLED"):
         logger.info("all sites are on a loopback address: politeness delays are off for this run")
-    crawler = process.create_crawler(NewsSpider)
     try:
+        if stale is not None:
+            logger.warning("the previous run did not finish (%s, process gone): recovering its files",
+                           stale.describe())
+        warc_dir = Path(settings.get("ARCHIVE_DIR") or data_dir / "warc")
+        store = Store(data_dir / DB_NAME)
+        report = recover(data_dir, warc_dir, store, stale)
+        seed_journals(data_dir, store, [s.slug for s in sites])
+        settings.set("BAOTINH_RECOVERY_STATS", report.stats(), priority="cmdline")
+        crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sites=sites)
         process.start()
     finally:
         logging.getLogger().removeHandler(console)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = str(stats.get("finish_reason", "not started"))
-    code = EXIT_OK if reason in ("finished", "closespider_pagecount") else EXIT_FAILED
-    return CrawlResult(run_id, code, reason, stats, log_file)
+    failed = failed_sites(sites_summary(stats, [s.slug for s in sites]))
+    # CLOSESPIDER_TIMEOUT / _PAGECOUNT end a run on purpose; the next run carries on where it stopped
+    ended_well = reason in ("finished", "closespider_pagecount", "closespider_timeout")
+    code = EXIT_OK if ended_well and not failed else EXIT_FAILED
+    return CrawlResult(run_id, code, reason, stats, log_file, failed)

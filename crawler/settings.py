@@ -1,6 +1,7 @@
 """Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
 override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
-(pipelines.extraction), STORE_* (crawler.recorder), BAOTINH_* (the spider and the command line).
+(pipelines.extraction), STORE_* (crawler.recorder), POLITENESS_* (crawler.politeness), GUARD_*
+(crawler.guards), BAOTINH_* (the spider and the command line).
 """
 
 import os
@@ -30,6 +31,11 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
+# crawler.politeness: robots.txt Crawl-delay, back-off on 429/503, giving up on a failing site
+POLITENESS_MAX_FAILURES = 10  # failed fetches in a row (retries count) before a site is given up for the run
+POLITENESS_BACKOFF = 30.0  # seconds a host is paused after a 429/503 without Retry-After
+POLITENESS_RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this run (cron comes back)
+POLITENESS_CRAWL_DELAY_MAX = 60.0  # a longer robots.txt Crawl-delay too: the run would last for days
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control runs Python code sent to a local port and writes job files to the home
 # directory: not something an unattended archiving crawler should open.
@@ -43,12 +49,21 @@ BAOTINH_LOOPBACK_UNTHROTTLED = True
 BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
 BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
 BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
+# incremental (crawler.state): archived article URLs are skipped unless BAOTINH_REFRESH (`--refresh`)
+BAOTINH_REFRESH = False
+BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older lastmod are skipped
+
+# -- bad input (crawler.guards) -----------------------------------------------------------------------------
+GUARD_MAX_BODY = 16 * 1024 * 1024  # bodies are cut here and archived with WARC-Truncated: length
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # decompressed size at which a gzip/br body is refused (decompression bomb)
+DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySizeLimit logs its own
 
 # -- data directory -----------------------------------------------------------------------------------------
 BAOTINH_DATA_DIR = "data"
 BAOTINH_RUN_ID = None  # set by the command line; a fresh id otherwise
 BAOTINH_COMMAND = "crawl"
 BAOTINH_PROGRESS_INTERVAL = 10.0
+BAOTINH_RECOVERY_STATS = {}  # set by the command line: what recovery did before the crawl (crawler.recovery)
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
@@ -72,6 +87,9 @@ STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
 DOWNLOADER_MIDDLEWARES = {
     # nearer the network than HttpCompression (590) and Redirect (600): bodies as sent, every hop
     "archive.capture.WarcCapture": 950,
+    "crawler.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
+    "crawler.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
+    "crawler.politeness.Politeness": 560,  # between RetryMiddleware (550) and the network: sees every attempt
 }
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractPipeline": 300,

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from crawler.demo.server import SiteServer
@@ -23,13 +24,63 @@ def news_site() -> Iterator[SiteServer]:
         yield server
 
 
+ENV = {"PYTHONWARNINGS": "error::DeprecationWarning", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+
+
 def run_baotinh(*args: str, timeout: float = 180, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the command line in a fresh process (Scrapy's reactor runs once per process)."""
-    env = {**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
     result = subprocess.run(
         [sys.executable, "-m", "crawler", *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO, env={**os.environ, **ENV}, capture_output=True, text=True, timeout=timeout,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"baotinh {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
     return result
+
+
+def start_baotinh(*args: str) -> subprocess.Popen[str]:
+    """Start the command line in a session of its own, so a test can kill it with its worker processes."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args], cwd=REPO, env={**os.environ, **ENV},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def sql(data_dir: Path, query: str, *params: object) -> list[tuple]:
+    with duckdb.connect(str(data_dir / "baotinh.duckdb"), read_only=True) as con:
+        return con.execute(query, list(params)).fetchall()
+
+
+def warcio_check(paths: list[Path]) -> None:
+    """`warcio check` must pass on every file (digests verified)."""
+    assert paths, "no WARC files"
+    warcio = Path(sys.executable).with_name("warcio")
+    result = subprocess.run([str(warcio), "check", "-v", *map(str, paths)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fail" not in result.stdout
+
+
+# Holds a DuckDB file open the way a researcher's shell does: nobody else can open it until stdin says so.
+HOLD_DB = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+class DatabaseHeld:
+    """`with DatabaseHeld(path):` another process holds the database file for the block."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> DatabaseHeld:
+        self.proc = subprocess.Popen([sys.executable, "-c", HOLD_DB, str(self.path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "holding"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.communicate("\n", timeout=30)

@@ -38,6 +38,9 @@ def test_sites_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
         (["crawl", "khong-co"], "unknown site 'khong-co'"),
         (["crawl", "--start-url", "baophutho.vn"], "not an http(s) URL"),
         (["crawl", "baophutho", "--set", "DOWNLOAD_DELAY"], "expected KEY=VALUE"),
+        (["crawl", "--all", "baophutho"], "--all crawls every registered site"),
+        (["crawl", "baophutho", "--since", "hôm qua"], "not a date"),
+        (["crawl", "baophutho", "--max-pages", "0"], "--max-pages 0"),
         (["sites", "--sites-file", "/nonexistent/sites.toml"], "no such registry file"),
     ],
 )

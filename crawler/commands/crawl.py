@@ -13,16 +13,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "crawl", help="crawl sites into WARC files and the database", formatter_class=FORMATTER,
         description="Fetch the sites' sitemaps, feeds and listing pages, archive every response in WARC files "
-        "and store the articles found in DuckDB.",
+        "and store the articles found in DuckDB. Articles archived by an earlier run are not fetched again; "
+        "one crawl runs at a time per data directory.",
         epilog="examples:\n  baotinh crawl baophutho baonghean\n"
+        "  baotinh crawl --all                             # every site of the registry (what cron runs)\n"
         "  baotinh crawl --start-url https://baophutho.vn/ --max-pages 200\n"
-        "  baotinh crawl baophutho --data-dir /srv/baotinh/data --set DOWNLOAD_DELAY=3",
+        "  baotinh crawl baophutho --data-dir /srv/baotinh/data --set DOWNLOAD_DELAY=3\n"
+        "  baotinh crawl baophutho --since 2026-03-01      # skip sitemap entries last modified before\n"
+        "  baotinh crawl baophutho --refresh               # fetch archived articles again\n\n"
+        "exit codes: 0 every site fine, 1 some site failed or the run stopped early, 2 usage or configuration "
+        "error, 75 another crawl is running in the data directory",
     )
     parser.add_argument("site", nargs="*", metavar="SITE", help="site slugs from `baotinh sites`")
+    parser.add_argument("--all", action="store_true", help="crawl every site of the registry")
     parser.add_argument("--start-url", action="append", default=[], metavar="URL",
                         help="crawl an unlisted site from this URL (repeatable)")
     add_data_dir(parser)
     parser.add_argument("--max-pages", type=int, default=None, metavar="N", help="at most N pages per site")
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch article pages again even when an earlier run archived them")
+    parser.add_argument("--since", metavar="DATE",
+                        help="skip sitemap entries whose lastmod is older (2026-03-01, midnight in Vietnam, "
+                        "or a full ISO 8601 time)")
     add_sites_file(parser)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a setting of crawler/settings.py (repeatable)")
@@ -41,15 +53,28 @@ def overrides(pairs: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.runner import run_crawl
+    from crawler.spiders.incremental import parse_since
     from crawler.spiders.news import resolve_sites
 
     sites_registry = registry(args)
-    if not args.site and not args.start_url:
-        raise UsageError("name at least one SITE (see `baotinh sites`) or give --start-url URL")
+    if args.all and (args.site or args.start_url):
+        raise UsageError("--all crawls every registered site: name no SITE and no --start-url with it")
+    if not args.site and not args.start_url and not args.all:
+        raise UsageError("name at least one SITE (see `baotinh sites`), give --start-url URL, or --all")
+    if args.max_pages is not None and args.max_pages < 1:
+        raise UsageError(f"--max-pages {args.max_pages}: give a number of pages of 1 or more")
+    if args.since:
+        try:
+            parse_since(args.since)
+        except ValueError as e:
+            raise UsageError(f"--since {args.since!r}: not a date; write it as 2026-03-01") from e
     settings = overrides(args.set)
     sites = resolve_sites(",".join(args.site), ",".join(args.start_url), sites_registry)
-    result = run_crawl(sites, Path(args.data_dir), max_pages=args.max_pages, overrides=settings)
+    result = run_crawl(sites, Path(args.data_dir), max_pages=args.max_pages, overrides=settings,
+                       refresh=args.refresh, since=args.since)
+    failed = f"; {len(result.failed_sites)} site(s) failed: {', '.join(result.failed_sites)}" \
+        if result.failed_sites else ""
     print(f"run {result.run_id}: {result.finish_reason}; "
           f"{result.stats.get('response_received_count', 0)} pages, "
-          f"{result.stats.get('store/articles', 0)} articles; log {result.log_file}", file=sys.stderr)
+          f"{result.stats.get('store/articles', 0)} articles{failed}; log {result.log_file}", file=sys.stderr)
     return result.exit_code

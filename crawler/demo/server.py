@@ -14,25 +14,39 @@ server's own base URL (`http://127.0.0.1:PORT`), so sitemaps and feeds can hold 
     [chunked]       # served with Transfer-Encoding: chunked and no Content-Length
     paths = ["/tin-tuc/*.html"]
 
-    [status]        # answered with this status and the file's body (or an empty body)
+    [status]        # answered with this status and the file's body (or an empty body); patterns allowed
     "/broken.html" = 500
 
     [delay]         # seconds to wait before answering paths matching the pattern (a slow site)
     "/tin-tuc/*" = 0.5
 
-    [headers]       # extra response headers, repeats kept, values sent as UTF-8 bytes
+    [headers]       # extra response headers: a table, or a list of pairs to repeat a header; values are sent
+                    # as UTF-8 bytes; a Content-Type here replaces the default one
+    "/cp1258/*" = { "Content-Type" = "text/html; charset=windows-1258" }
     "/" = [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], ["X-Tieu-De", "Phú Thọ"]]
+
+    [conditional]   # ETag and Last-Modified sent, If-None-Match / If-Modified-Since answered with 304
+    paths = ["/", "/sitemap*.xml"]
+
+    [first]         # the first N requests of a path get this status and headers, later ones the file
+    "/ban/*" = { status = 503, times = 1, headers = { "Retry-After" = "1" } }
+
+Paths are matched with shell patterns (`fnmatch`). Subclasses answer paths of their own by overriding
+`special()` (the tests' hostile server does: stalls, huge bodies, gzip bombs).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import gzip
+import hashlib
 import mimetypes
+import sys
 import threading
-import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -60,6 +74,9 @@ class SiteRules:
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
     headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    conditional: list[str] = field(default_factory=list)
+    first: dict[str, dict] = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # the whole file, for subclasses' own tables
 
     @classmethod
     def load(cls, root: Path) -> SiteRules:
@@ -73,8 +90,30 @@ class SiteRules:
             chunked=list(data.get("chunked", {}).get("paths", [])),
             status={k: int(v) for k, v in data.get("status", {}).items()},
             delay={k: float(v) for k, v in data.get("delay", {}).items()},
-            headers={k: [(str(n), str(v)) for n, v in pairs] for k, pairs in data.get("headers", {}).items()},
+            headers={k: [(str(n), str(v)) for n, v in (h.items() if isinstance(h, dict) else h)]
+                     for k, h in data.get("headers", {}).items()},
+            conditional=list(data.get("conditional", {}).get("paths", [])),
+            first=dict(data.get("first", {})),
+            extra=data,
         )
+
+    def status_for(self, path: str) -> int | None:
+        if path in self.status:
+            return self.status[path]
+        return next((s for p, s in self.status.items() if fnmatch.fnmatchcase(path, p)), None)
+
+    def headers_for(self, path: str) -> list[tuple[str, str]]:
+        return [pair for pattern, pairs in self.headers.items() if fnmatch.fnmatchcase(path, pattern)
+                for pair in pairs]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client hung up (a timeout, a size limit): not the server's problem
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _matches(path: str, patterns: list[str]) -> bool:
@@ -97,9 +136,11 @@ class SiteServer:
         self.cookies: list[str] = []  # Cookie headers received, to show that a client sent them
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests served at once: what a polite client keeps low
+        self.not_modified: list[str] = []  # request paths answered with 304
+        self.stopping = threading.Event()  # set by stop(): handlers that wait give up
+        self._served_first: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property
@@ -113,6 +154,7 @@ class SiteServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread:
@@ -139,6 +181,20 @@ class SiteServer:
     def _leave(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+    def take_first(self, path: str) -> dict | None:
+        """The `[first]` rule still due for `path` (counting this request), or None."""
+        for pattern, rule in self.rules.first.items():
+            if fnmatch.fnmatchcase(path, pattern):
+                with self._lock:
+                    self._served_first[path] += 1
+                    if self._served_first[path] <= int(rule.get("times", 1)):
+                        return rule
+        return None
+
+    def special(self, handler: BaseHTTPRequestHandler, path: str, head: bool) -> bool:
+        """Answer `path` in a way of one's own and return True, or return False for the usual answer."""
+        return False
 
     def resolve(self, path: str) -> Path | None:
         """The file that answers `path`, or None."""
@@ -183,7 +239,7 @@ class SiteServer:
                 rules = server.rules
                 pause = max((s for p, s in rules.delay.items() if fnmatch.fnmatchcase(path, p)), default=0.0)
                 if pause:
-                    time.sleep(pause)
+                    server.stopping.wait(pause)  # a slow answer that stop() can cut short
                 if path in rules.redirects:
                     target, status = rules.redirects[path]
                     self.send_response(status)
@@ -191,19 +247,40 @@ class SiteServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                first = server.take_first(path)
+                if first is not None:
+                    self.send_response(int(first.get("status", 503)))
+                    for name, value in first.get("headers", {}).items():
+                        self.send_header(name, str(value))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if server.special(self, path, head):
+                    return
                 file = server.resolve(path)
-                status = rules.status.get(path, HTTPStatus.OK if file else HTTPStatus.NOT_FOUND)
+                status = rules.status_for(path) or (HTTPStatus.OK if file else HTTPStatus.NOT_FOUND)
                 body = file.read_bytes() if file else b"<html><body><h1>404 Not Found</h1></body></html>"
                 ctype = CONTENT_TYPES.get(file.suffix, None) if file else "text/html; charset=utf-8"
                 if ctype is None:
                     ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                 if ctype.startswith(("text/", "application/xml", "application/rss", "application/atom")):
                     body = body.replace(b"{{BASE}}", server.base_url.encode())
+                extra = rules.headers_for(path)
+                ctype = next((v for n, v in reversed(extra) if n.lower() == "content-type"), ctype)
+                extra = [(n, v) for n, v in extra if n.lower() != "content-type"]
+                if file and status == HTTPStatus.OK and _matches(path, rules.conditional):
+                    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                    modified = int(file.stat().st_mtime)
+                    extra += [("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True))]
+                    if self._not_modified(etag, modified):
+                        server.not_modified.append(self.path)
+                        self.send_response(HTTPStatus.NOT_MODIFIED)
+                        self._send_headers(extra)
+                        self.end_headers()
+                        return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
-                for name, value in rules.headers.get(path, []):
-                    # http.server encodes header values as latin-1: this sends the UTF-8 bytes as they are
-                    self.send_header(name, value.encode("utf-8").decode("latin-1"))
+                self._send_headers(extra)
                 if _matches(path, rules.gzip) and "gzip" in self.headers.get("Accept-Encoding", ""):
                     body = gzip.compress(body, mtime=0)
                     self.send_header("Content-Encoding", "gzip")
@@ -218,6 +295,21 @@ class SiteServer:
                 self.end_headers()
                 if not head:
                     self.wfile.write(body)
+
+            def _not_modified(self, etag: str, modified: int) -> bool:
+                if_none_match = self.headers.get("If-None-Match")
+                if if_none_match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
+                    return etag in (t.strip() for t in if_none_match.split(","))
+                since = self.headers.get("If-Modified-Since")
+                try:
+                    return since is not None and modified <= parsedate_to_datetime(since).timestamp()
+                except (TypeError, ValueError):
+                    return False
+
+            def _send_headers(self, pairs: list[tuple[str, str]]) -> None:
+                for name, value in pairs:
+                    # http.server encodes header values as latin-1: this sends the UTF-8 bytes as they are
+                    self.send_header(name, value.encode("utf-8").decode("latin-1"))
 
             def _write_chunked(self, body: bytes, size: int = 4096) -> None:
                 for i in range(0, len(body), size):

@@ -7,6 +7,11 @@ Where articles are found: sitemaps (robots.txt `Sitemap:` lines, /sitemap.xml, t
 indexes and news sitemaps included), RSS/Atom feeds (the registry's and those a page announces), and
 listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: following every link of
 every article costs ~4x the crawl rate for little gain. Only responses judged to be articles become items.
+
+Incremental (crawler.spiders.incremental): an article URL archived by an earlier run is not requested
+again unless BAOTINH_REFRESH (`--refresh`); discovery pages are, conditionally (If-None-Match /
+If-Modified-Since) when they sent validators last time, and a 304 is read back from the earlier WARC record.
+BAOTINH_SINCE skips sitemap entries whose lastmod is older.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +31,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
+from crawler.guards import Rejected
+from crawler.pagetext import page_text
 from crawler.registry import RegistryError, Site, load_sites
 from crawler.spiders.discovery import (
     DiscoveryError,
@@ -33,13 +41,12 @@ from crawler.spiders.discovery import (
     parse_feed,
     parse_sitemap,
 )
+from crawler.spiders.incremental import Incremental, as_aware, parse_since
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = (b"text/html", b"application/xhtml")
 TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "fbclid", "gclid")
-
-
 def resolve_sites(site: str | None, start_url: str | None, registry: dict[str, Site] | None) -> list[Site]:
     """The sites a crawl covers, from comma-separated slugs and/or start URLs (all sites when neither)."""
     chosen: list[Site] = []
@@ -83,7 +90,15 @@ class NewsSpider(Spider):
         settings = crawler.settings
         spider.max_pages = spider.max_pages_arg or settings.getint("BAOTINH_MAX_PAGES") or None
         spider.listing_depth = settings.getint("BAOTINH_LISTING_DEPTH")
+        spider.since = parse_since(settings.get("BAOTINH_SINCE"))
+        data_dir = Path(settings.get("BAOTINH_DATA_DIR") or "data")
+        spider.incremental = Incremental(
+            data_dir, Path(settings.get("ARCHIVE_DIR") or data_dir / "warc"), list(spider.sites),
+            settings.get("BAOTINH_RUN_ID") or "", settings.getbool("BAOTINH_REFRESH"), crawler,
+        )
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(spider.incremental.close, signal=signals.spider_closed)
         return spider
 
     # -- requests ----------------------------------------------------------------------------------------
@@ -91,22 +106,26 @@ class NewsSpider(Spider):
         return next((s for s in self.sites.values() if s.owns(url)), None)
 
     def request(self, url: str, site: Site, callback: Any, depth: int = 0, priority: int = 0) -> Request | None:
-        """A request for `url` within `site`, or None when already scheduled, off-site or over the cap."""
+        """A request for `url` within `site`, or None when already scheduled or archived, off-site, over the
+        cap, or the site was given up for this run."""
         url = url_query_cleaner(url.split("#", 1)[0], TRACKING_PARAMS, remove=True, keep_fragments=False)
         if urlsplit(url).scheme not in ("http", "https") or not site.owns(url) or url in self.seen:
             return None
+        stats = self.crawler.stats
+        if stats.get_value(f"site/{site.slug}/given_up"):
+            return None
+        if callback == self.parse_page and self.incremental.archived(url, site.slug):
+            self.seen.add(url)
+            return None
         if self.max_pages is not None and self.scheduled[site.slug] >= self.max_pages:
-            self.crawler.stats.inc_value(f"site/{site.slug}/over_cap")
+            stats.inc_value(f"site/{site.slug}/over_cap")
             return None
         self.seen.add(url)
         self.scheduled[site.slug] += 1
-        return Request(
-            url,
-            callback=callback,
-            errback=self.fetch_failed,
-            priority=priority,
-            meta={"site": site.slug, "listing_depth": depth},
-        )
+        headers, conditional = self.incremental.conditional(url, site.slug)
+        meta: dict[str, Any] = {"site": site.slug, "listing_depth": depth, **conditional}
+        return Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta,
+                       headers=headers or None)
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
@@ -134,17 +153,44 @@ class NewsSpider(Spider):
                 assert self.crawler.engine is not None
                 self.crawler.engine.crawl(follow)
 
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        """Per-site counters of every response off the wire (redirect hops and robots.txt included)."""
+        slug = request.meta.get("site")
+        if slug is None:
+            site = self.site_for(request.url)
+            slug = site.slug if site is not None else None
+        if slug is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value(f"site/{slug}/responses")
+        stats.inc_value(f"site/{slug}/bytes", len(response.body))
+        if response.status < 400 and "site" in request.meta:
+            stats.inc_value(f"site/{slug}/ok_responses")
+
     # -- callbacks ---------------------------------------------------------------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        revived = self.incremental.revive(response)
+        if revived is None:
+            return
+        response = revived
         site = self.sites[response.meta["site"]]
+        stats = self.crawler.stats
         try:
             kind, entries = parse_sitemap(response.body, response.url)
         except DiscoveryError as e:
             logger.warning("%s: unreadable sitemap %s: %s", site.slug, response.url, e)
-            self.crawler.stats.inc_value(f"site/{site.slug}/bad_sitemaps")
+            stats.inc_value(f"site/{site.slug}/bad_sitemaps")
             return
-        self.crawler.stats.inc_value(f"site/{site.slug}/sitemaps")
+        self.incremental.remember(response)
+        stats.inc_value(f"site/{site.slug}/sitemaps")
         for entry in entries:
+            if entry.loc == response.url or entry.loc in response.meta.get("redirect_urls", ()):
+                logger.warning("%s: sitemap %s lists itself; not followed again", site.slug, response.url)
+                stats.inc_value(f"site/{site.slug}/sitemap_self_references")
+                continue
+            if self.since is not None and entry.lastmod is not None and as_aware(entry.lastmod) < self.since:
+                stats.inc_value(f"site/{site.slug}/older_than_since")
+                continue
             if kind == "index":
                 follow = self.request(entry.loc, site, self.parse_sitemap, priority=5)
             else:
@@ -153,6 +199,10 @@ class NewsSpider(Spider):
                 yield follow
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        revived = self.incremental.revive(response)
+        if revived is None:
+            return
+        response = revived
         site = self.sites[response.meta["site"]]
         try:
             links = parse_feed(response.body, response.url)
@@ -160,6 +210,7 @@ class NewsSpider(Spider):
             logger.warning("%s: unreadable feed %s: %s", site.slug, response.url, e)
             self.crawler.stats.inc_value(f"site/{site.slug}/bad_feeds")
             return
+        self.incremental.remember(response)
         self.crawler.stats.inc_value(f"site/{site.slug}/feeds")
         for link in links:
             follow = self.request(link, site, self.parse_page, depth=self.listing_depth, priority=1)
@@ -167,26 +218,40 @@ class NewsSpider(Spider):
                 yield follow
 
     def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+        revived = self.incremental.revive(response)
+        if revived is None:
+            return
+        response = revived
         site = self.sites[response.meta["site"]]
         stats = self.crawler.stats
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
             stats.inc_value(f"site/{site.slug}/not_html")
             return
+        if "download_stopped" in response.flags:  # cut at GUARD_MAX_BODY: archived, not worth extracting
+            stats.inc_value(f"site/{site.slug}/truncated")
+            return
+        page = page_text(response.body, content_type.decode("latin-1"))
+        if page.problem:
+            stats.inc_value(f"site/{site.slug}/{page.problem}")
+            logger.warning("%s: %s: %s", site.slug, response.url, page.detail)
+            if page.problem in ("empty", "binary"):
+                return
         verdict = site.is_article_url(response.url)
         if verdict is None:
             verdict = looks_like_article(response.url, response.selector)
         if verdict:
             stats.inc_value(f"site/{site.slug}/article_pages")
-            warc = response.meta.get("warc") or {}
+            self.incremental.record_article(response)
             yield {
                 "url": response.url,
                 "site": site.slug,
-                "html": response.text,
+                "html": page.text,
                 "status": response.status,
-                **warc,
+                **(response.meta.get("warc") or {}),
             }
             return
+        self.incremental.remember(response)
         stats.inc_value(f"site/{site.slug}/listing_pages")
         depth = response.meta.get("listing_depth", 0)
         for feed in feed_links(response.selector, response.url):
@@ -205,19 +270,39 @@ class NewsSpider(Spider):
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         slug = request.meta.get("site", "?")
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt said no (or another middleware chose to skip): policy, not a failure
-            self.crawler.stats.inc_value(f"site/{slug}/skipped")
-            logger.debug("%s: skipped %s: %s", slug, request.url, failure.value)
+        stats = self.crawler.stats
+        if failure.check(Rejected) and failure.value.reason == "site_given_up":
+            stats.inc_value(f"site/{slug}/skipped_given_up")
             return
         if failure.check(HttpError):
             status = failure.value.response.status
             if request.url.endswith("/sitemap.xml") and status == 404:
                 return  # the guessed /sitemap.xml is often absent; not an error
             reason = f"http_{status}"
+        elif failure.check(Rejected):
+            reason = failure.value.reason
+        elif failure.check(IgnoreRequest):
+            reason = ignore_reason(failure.value)
+            if reason is None:
+                # robots.txt said no (or another middleware chose to skip): policy, not a failure
+                stats.inc_value(f"site/{slug}/skipped")
+                logger.debug("%s: skipped %s: %s", slug, request.url, failure.value)
+                return
         else:
             reason = failure.type.__name__ if failure.type else "error"
-        logger.warning("%s: fetch failed (%s): %s", slug, reason, request.url)
+        logger.warning("%s: fetch failed (%s): %s: %s", slug, reason, request.url, failure.getErrorMessage())
         self.crawler.stats.inc_value("baotinh/fetch_errors")
         self.crawler.stats.inc_value(f"site/{slug}/errors")
         self.crawler.stats.inc_value(f"site/{slug}/error_reasons/{reason}")
+
+
+def ignore_reason(error: BaseException) -> str | None:
+    """The error reason of an IgnoreRequest raised by Scrapy, or None when it is policy (robots.txt)."""
+    if "robots.txt" in str(error):
+        return None
+    if type(error.__cause__).__name__ == "_DecompressionMaxSizeExceeded":
+        return "decompression_bomb"  # HttpCompressionMiddleware stopped at DOWNLOAD_MAXSIZE
+    if "max redirections" in str(error):
+        return "too_many_redirects"
+    return "ignored"
+
