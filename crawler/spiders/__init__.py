@@ -1,0 +1,1 @@
+"""Spiders: discovery only (which URLs to fetch, which responses are articles)."""
