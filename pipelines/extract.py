@@ -1,18 +1,43 @@
 """extract(html, url, fetched_at) -> Article | None: the article in a page, or None when there is none.
 
-Pure: no Scrapy, no I/O. The live crawl and `baotinh index` call the same function.
+Pure: no Scrapy, no I/O, no module state. The live crawl and `baotinh index` call the same function,
+in a process pool. The steps, each in its own module:
+
+1. page_signals: what the page declares (JSON-LD, meta tags, <title>, <h1>);
+2. page_kind: teaser blocks, counted before anything is removed;
+3. box_pruner: inline boxes (Tin liên quan, share bars, Mục lục, comment forms) leave the tree;
+4. trafilatura finds the main text; page_kind.judge decides article or not;
+5. article_images / article_body: photos with captions, wrapper lines and bylines out;
+6. article_meta: title, lead, time, author; bylines: source credit.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import trafilatura
+from trafilatura.utils import load_html
 
 from pipelines.article import Article
+from pipelines.article_body import body_paragraphs, clean_body, drop_title, is_vietnamese
+from pipelines.article_images import find_images, locate_article
+from pipelines.article_meta import (
+    clean_lead,
+    find_authors,
+    find_lead,
+    find_published,
+    find_title,
+    site_tokens,
+    source_line,
+)
+from pipelines.box_pruner import prune_boxes
+from pipelines.bylines import dateline_credit, fold, is_site_name
+from pipelines.page_kind import judge, teaser_share, teaser_texts
+from pipelines.page_signals import read_signals
+from pipelines.vi_rules import match_line
 
-EXTRACTOR_VERSION = f"baotinh-extract/1 trafilatura/{trafilatura.__version__}"
-VIETNAM = timezone(timedelta(hours=7))
+# Bump the first part whenever a change can alter what is extracted from the same page.
+EXTRACTOR_VERSION = f"baotinh-extract/2 trafilatura/{trafilatura.__version__}"
 MIN_TEXT_CHARS = 200
 
 
@@ -22,25 +47,63 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     >>> extract("<html><body><p>menu</p></body></html>", "http://example.vn/") is None
     True
     """
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not doc.text or len(doc.text) < MIN_TEXT_CHARS:
+    tree = load_html(html)
+    if tree is None:
         return None
+    signals = read_signals(tree, url)
+    teasers = teaser_texts(tree)
+    # Date and byline blocks often share a bar with the share buttons: read them before pruning.
+    tokens = site_tokens(signals)
+    published_at = find_published(tree, signals, fetched_at)
+    authors = find_authors(tree, signals, tokens)
+    prune_boxes(tree)
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False, favor_precision=True)
+    paragraphs = body_paragraphs(document.body if document else None)
+    if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
+        return None
+    verdict = judge(signals, tree, teaser_share("\n".join(paragraphs), teasers))
+    if not verdict.is_article:
+        return None
+
+    title = find_title(signals, tokens)
+    paragraphs = drop_title(paragraphs, title)
+    container, first = locate_article(tree, paragraphs)
+    images = find_images(container, url)
+    vietnamese = signals.lang.startswith("vi") or is_vietnamese(" ".join(paragraphs[:5]))
+    body = clean_body(paragraphs, [i.caption or "" for i in images], vietnamese=vietnamese)
+    lead, shown = (
+        find_lead(tree, first, signals) if first is not None else (signals.description or None, False)
+    )
+    if lead and match_line(lead) is not None:
+        lead, shown = None, False
+    if lead and shown and not _already_in(lead, body.paragraphs):
+        body.paragraphs.insert(0, lead)
+    text = "\n\n".join(body.paragraphs)
+    if len(text) < MIN_TEXT_CHARS:
+        return None
+
+    authors = authors or body.authors
+    credit = body.credit
+    if credit is None and len(body.paragraphs) > 1 and source_line(tree, body.paragraphs[-1]):
+        credit = body.paragraphs.pop()
+    for opening in body.paragraphs[:2] if credit is None else []:
+        found = dateline_credit(opening)
+        if found and not is_site_name(found, tokens):
+            credit = found
+            break
     return Article(
         url=url,
-        title=doc.title or None,
-        text=doc.text,
-        lead=doc.description or None,
-        author=doc.author or None,
-        published_at=_parse_date(doc.date),
+        title=title,
+        text=text,
+        lead=clean_lead(lead),
+        author="; ".join(authors) or None,
+        published_at=published_at,
+        source_credit=credit,
+        images=images,
         extractor=EXTRACTOR_VERSION,
     )
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VIETNAM)
+def _already_in(lead: str, paragraphs: list[str]) -> bool:
+    key = fold(lead)[:60]
+    return any(key in fold(p) for p in paragraphs[:3])
