@@ -33,19 +33,24 @@ def norm(text: str | None) -> str:
     return WHITESPACE.sub(" ", text or "").strip()
 
 
+def _key(text: str) -> str:
+    """The first KEY_CHARS characters, whitespace collapsed (without collapsing the whole text)."""
+    return norm(text.lstrip()[: KEY_CHARS * 3])[:KEY_CHARS]
+
+
 def locate_article(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElement | None, HtmlElement | None]:
     """(container, first element) of the extracted paragraphs in the page, or (None, None).
 
     The container is the deepest element holding most of them: a paragraph that also shows up
     elsewhere (a teaser repeating the sapo) must not stretch it to the whole page.
     """
-    wanted = {norm(p)[:KEY_CHARS] for p in paragraphs[:MAX_PARAGRAPHS] if len(norm(p)) >= KEY_CHARS}
+    wanted = {_key(p) for p in paragraphs[:MAX_PARAGRAPHS] if len(_key(p)) == KEY_CHARS}
     if not wanted:
         return None, None
     hits: list[HtmlElement] = []
     for element in tree.iter():
         text = element.text
-        if text and len(text) >= KEY_CHARS and norm(text)[:KEY_CHARS] in wanted:
+        if text and len(text) >= KEY_CHARS and _key(text) in wanted:
             hits.append(element)
     if not hits:
         return None, None

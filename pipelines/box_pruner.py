@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 from pipelines.page_signals import WHITESPACE
 from pipelines.vi_rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES
 
+INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
 KEEP = frozenset({"html", "body", "article", "main", "h1"})
 MAX_BOX_CHARS = 1500  # a box bigger than this is probably the article itself, whatever its class says
 MIN_LINK_SHARE = 0.5
@@ -22,7 +23,7 @@ FORM_TAGS = ("form", "textarea", "input", "button", "select")
 
 def prune_boxes(tree: HtmlElement) -> list[str]:
     used: list[str] = []
-    for element, rule_name in _title_boxes(tree) + _class_boxes(tree) + _link_lists(tree):
+    for element, rule_name in _boxes(tree) + _link_lists(tree):
         if _detached(element, tree):
             continue
         element.drop_tree()  # keeps the tail text, which belongs to the surrounding block
@@ -30,19 +31,23 @@ def prune_boxes(tree: HtmlElement) -> list[str]:
     return used
 
 
-def _title_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """One pass over the tree for both kinds of box: by heading text and by class/id."""
     found = []
     for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
         text = element.text
-        if not isinstance(element.tag, str) or not text or len(text) > 60:
-            continue
-        heading = WHITESPACE.sub(" ", text).strip()
-        if not heading or not ANY_BOX_TITLE.fullmatch(heading):
-            continue
-        box = _box_of_heading(element, heading)
-        if box is not None:
-            rule = next(r for r in BOX_TITLES if r.pattern.fullmatch(heading))
-            found.append((box, rule.name))
+        if text and len(text) <= 60:
+            heading = WHITESPACE.sub(" ", text).strip()
+            if heading and ANY_BOX_TITLE.fullmatch(heading):
+                box = _box_of_heading(element, heading)
+                if box is not None:
+                    found.append((box, next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))))
+                    continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if len(names) > 4 and element.tag not in KEEP and ANY_BOX_CLASS.search(names) and _small_box(element):
+            found.append((element, next(r.name for r in BOX_CLASSES if r.pattern.search(names))))
     return found
 
 
@@ -65,26 +70,18 @@ def _box_of_heading(element: HtmlElement, heading: str) -> HtmlElement | None:
         ):
             break
         box, candidate = candidate, candidate.getparent()
+    if box is None and block.tag in INLINE:
+        # "<b>Xem thêm</b> các quy định…": an inline word inside a sentence, not a box heading.
+        return None
     return box if box is not None else block
 
 
-def _class_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    found = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in KEEP:
-            continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if len(names) < 4 or not ANY_BOX_CLASS.search(names):
-            continue
-        length = len(_text(element))
-        if length > MAX_BOX_CHARS or element.find(".//h1") is not None:
-            continue
-        # Short bars go whatever they hold; longer boxes only when made of links or a form.
-        if length > 300 and not _has_form(element) and _link_share(element, length) < MIN_LINK_SHARE:
-            continue
-        rule = next(r for r in BOX_CLASSES if r.pattern.search(names))
-        found.append((element, rule.name))
-    return found
+def _small_box(element: HtmlElement) -> bool:
+    length = len(_text(element))
+    if length > MAX_BOX_CHARS or element.find(".//h1") is not None:
+        return False
+    # Short bars go whatever they hold; longer boxes only when made of links or a form.
+    return length <= 300 or _has_form(element) or _link_share(element, length) >= MIN_LINK_SHARE
 
 
 def _link_lists(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:

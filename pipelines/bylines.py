@@ -45,6 +45,7 @@ PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 DATELINE = re.compile(r"^\s*(?P<credit>\([^()]{2,30}\)|[A-ZĐ][A-ZĐa-zđ0-9.+]{1,14})\s*[–—-]{1,2}\s+")
+NOT_FOLDED = re.compile(r"[\W_\u0300-\u036f]+")
 GENERIC_PHOTO = re.compile(
     r"^(?:minh\s+họa|minh\s+hoạ|internet|tư\s+liệu|nguồn\s+internet|st|sưu\s+tầm)$", re.I
 )
@@ -58,9 +59,8 @@ class Byline:
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, alphanumerics only: "Dân Trí" -> "dantri", "NLD.COM.VN" -> "nldcomvn"."""
-    text = text.lower().replace("đ", "d")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("đ", "d"))
+    return NOT_FOLDED.sub("", decomposed)
 
 
 def looks_like_name(text: str) -> bool:
