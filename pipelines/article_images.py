@@ -66,19 +66,23 @@ def locate_article(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElemen
     return container, first
 
 
-def find_images(container: HtmlElement | None, base_url: str) -> list[Image]:
+def find_images(container: HtmlElement | None, base_url: str) -> tuple[list[Image], list[str]]:
+    """The article's photos, and their captions as printed (credit included) to take out of the text."""
     if container is None:
-        return []
+        return [], []
     images: list[Image] = []
+    printed: list[str] = []
     seen: set[str] = set()
     for img in container.iter("img"):
         src = _source(img, base_url)
         if not src or src in seen or _is_icon(img) or _links_elsewhere(img, base_url):
             continue
         seen.add(src)
-        caption, credit = split_photo_credit(text) if (text := _caption(img, container)) else ("", None)
+        text = _caption(img, container)
+        caption, credit = split_photo_credit(text) if text else ("", None)
         images.append(Image(src=src, caption=caption or None, credit=credit))
-    return images
+        printed.append(text)
+    return images, printed
 
 
 def _source(img: HtmlElement, base_url: str) -> str | None:

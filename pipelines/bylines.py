@@ -38,6 +38,10 @@ CREDIT_PREFIX = re.compile(
     r"^[(\[]?\s*(?:theo|nguồn|nguồn tin|source|via)\s*[:：]?\s*(?P<rest>.+?)[)\]]?\.?$", re.I
 )
 TRAILING_CREDIT = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<credit>[^()\[\]]{2,30})[)\]]\s*$")
+# A byline that names nobody: "PV", "Nhóm PV", "Phóng viên tổng hợp".
+ANONYMOUS = re.compile(
+    r"(?:nhóm\s+)?(?:pv|phóng viên|ctv|btv|p\.v)(?:\s*(?:và|,|-|\+)?\s*(?:ctv|tổng hợp|th))?\.?", re.I
+)
 NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[;,/]\s*|\s+và\s+|\s+&\s+", re.IGNORECASE)
 PHOTO_CREDIT = re.compile(
     r"\s*[(\[]?\s*(?:ảnh(?:\s+(?:minh\s+họa|minh\s+hoạ|tư\s+liệu|chụp\s+màn\s+hình))?|nguồn\s+ảnh|"
@@ -102,6 +106,8 @@ def parse_byline(text: str, *, context: str = "body") -> Byline | None:
         line, credit = trailing["name"], trailing["credit"].strip()
         if credit.lower() in ("tổng hợp", "th", "lược dịch", "dịch", "biên dịch"):
             credit = None
+    if ANONYMOUS.fullmatch(line):
+        return Byline((), None)
     line = ROLE_PREFIX.sub("", line, count=1)
     # "Bài: Thu Hà - Ảnh: Minh Hương": the photographer is not an author of the text.
     line = re.split(r"\s*[-–—,;]?\s*ảnh\s*[:：]", line, maxsplit=1, flags=re.IGNORECASE)[0]

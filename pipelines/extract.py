@@ -68,9 +68,9 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     title = find_title(signals, tokens)
     paragraphs = drop_title(paragraphs, title)
     container, first = locate_article(tree, paragraphs)
-    images = find_images(container, url)
+    images, captions = find_images(container, url)
     vietnamese = signals.lang.startswith("vi") or is_vietnamese(" ".join(paragraphs[:5]))
-    body = clean_body(paragraphs, [i.caption or "" for i in images], vietnamese=vietnamese)
+    body = clean_body(paragraphs, captions, vietnamese=vietnamese)
     lead, shown = (
         find_lead(tree, first, signals) if first is not None else (signals.description or None, False)
     )
