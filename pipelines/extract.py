@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from pipelines.article import Article
@@ -57,10 +58,12 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     published_at = find_published(tree, signals, fetched_at)
     authors = find_authors(tree, signals, tokens)
     prune_boxes(tree)
-    document = trafilatura.bare_extraction(tree, url=url, include_comments=False, favor_precision=True)
-    paragraphs = body_paragraphs(document.body if document else None)
+    paragraphs = _main_text(tree, url, favor_precision=True)
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
-        return None
+        # Precision mode sometimes keeps next to nothing of a short article; balanced mode may get it.
+        paragraphs = _main_text(tree, url, favor_precision=False)
+        if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
+            return None
     verdict = judge(signals, tree, teaser_share("\n".join(paragraphs), teasers))
     if not verdict.is_article:
         return None
@@ -102,6 +105,13 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
         images=images,
         extractor=EXTRACTOR_VERSION,
     )
+
+
+def _main_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> list[str]:
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, favor_precision=favor_precision
+    )
+    return body_paragraphs(document.body if document else None)
 
 
 def _already_in(lead: str, paragraphs: list[str]) -> bool:

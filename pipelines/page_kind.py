@@ -69,8 +69,9 @@ def teaser_texts(tree: HtmlElement) -> list[str]:
         seen.add(block)
         text = _text(block)
         parent = link.getparent()
-        # A teaser opens with its headline (the image link before it has no text) or sets it as a heading.
-        if not (text.startswith(headline[:20]) or (parent is not None and parent.tag in HEADINGS)):
+        # A teaser opens with its headline (after an image link without text, or a short time or
+        # category label) or sets it as a heading.
+        if not (0 <= text.find(headline[:20]) <= 40 or (parent is not None and parent.tag in HEADINGS)):
             continue
         if block.tag in HEADINGS or block is link:
             summary = block.getnext()
@@ -123,12 +124,12 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float) -> Verdict:
     elif headline and len(headline.split()) <= 4 and _links_to_page(tree, headline, signals.url):
         note(-2, "section heading")
     path, query = urlsplit(signals.url).path, urlsplit(signals.url).query
-    if _article_url(path, query):
-        note(1, "article url")
-    elif path.strip("/") == "" and not query:
+    if path.strip("/") == "" and not ID_PARAMETER.search(query):
         note(-2, "home page url")
-    elif LISTING_PATH.search(path) or LISTING_QUERY.search(query):
+    elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
         note(-1, "listing url")
+    elif _article_url(path, query):
+        note(1, "article url")
     # Mostly teaser text takes strong evidence (JSON-LD article, time, headline) to stay an article:
     # "10 things in tech you need to know today" is an article made of headlines.
     needed = 4 if share >= TEASER_SHARE_LISTING else 0

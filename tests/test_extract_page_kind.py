@@ -22,6 +22,13 @@ def test_listing_page_is_not_an_article(og_type: str) -> None:
     assert extract(listing_page(SECTION, og_type=og_type), SECTION) is None
 
 
+@pytest.mark.parametrize("time_first", [False, True])
+def test_teasers_alone_make_a_listing(time_first: bool) -> None:
+    """No self-linking section heading, og:type "article": the repeated teasers still tell."""
+    page = listing_page(SECTION, og_type="article", h1_links_here=False, time_first=time_first)
+    assert extract(page, SECTION) is None
+
+
 @pytest.mark.parametrize(
     "url",
     [

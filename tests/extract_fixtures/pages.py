@@ -83,11 +83,19 @@ def article_page(
 </body></html>"""
 
 
-def listing_page(url: str = "https://baophutho.vn/kinh-te.htm", og_type: str = "website") -> str:
-    """A category page: the section name as h1 linking to itself, then teasers with sapos."""
+def listing_page(
+    url: str = "https://baophutho.vn/kinh-te.htm",
+    og_type: str = "website",
+    *,
+    h1_links_here: bool = True,
+    time_first: bool = False,
+) -> str:
+    """A category page: the section name as h1 (linking to itself), then teasers with sapos."""
+    h1 = f'<a href="{url}">Kinh tế</a>' if h1_links_here else "Tin kinh tế Phú Thọ mới nhất hôm nay"
+    label = '<span class="time">2 giờ trước</span>' if time_first else ""
     teasers = "\n".join(
         f"""<div class="story"><a href="/bai-{i}-2156{i:02d}.htm" class="thumb"><img src="/{i}.jpg"></a>
-<h3 class="story-title"><a href="/bai-{i}-2156{i:02d}.htm">{html.escape(title)}</a></h3>
+{label}<h4 class="story-title"><a href="/bai-{i}-2156{i:02d}.htm">{html.escape(title)}</a></h4>
 <p class="story-sapo">{html.escape(sapo)}</p></div>"""
         for i, (title, sapo) in enumerate(
             [
@@ -105,7 +113,7 @@ def listing_page(url: str = "https://baophutho.vn/kinh-te.htm", og_type: str = "
 <meta property="og:type" content="{og_type}"><meta property="og:site_name" content="Báo Phú Thọ điện tử">
 </head><body>
 <nav><ul><li><a href="/thoi-su.htm">Thời sự</a></li><li><a href="/kinh-te.htm">Kinh tế</a></li></ul></nav>
-<main><h1 class="cate-title"><a href="{url}">Kinh tế</a></h1>
+<main><h1 class="cate-title">{h1}</h1>
 <div class="list-news">{teasers}</div>
 <div class="paging"><a href="?page=2">2</a><a href="?page=3">3</a></div></main>
 <footer><p>© Báo Phú Thọ điện tử.</p></footer></body></html>"""
