@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Action = Literal["drop", "credit", "cut"]
+TITLE = r"(?:{})\s*[:：]?"  # a box heading, with or without its colon
+CLASS_TOKEN = r"(?:^|[\s_-])(?:{})(?=$|[\s_-])"  # whole parts of "box-tin-lien-quan"
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,6 @@ def line(name: str, pattern: str, example: str, action: Action = "drop") -> Line
 def box_title(name: str, pattern: str, example: str) -> BoxRule:
     """A rule on the heading of a box: the heading's whole text must match (a trailing ':' is allowed)."""
     return BoxRule(name, re.compile(TITLE.format(pattern), re.IGNORECASE), example, pattern)
-
-
-TITLE = r"(?:{})\s*[:：]?"
-CLASS_TOKEN = r"(?:^|[\s_-])(?:{})(?=$|[\s_-])"
 
 
 def box_class(name: str, tokens: str, example: str) -> BoxRule:
