@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
-from pipelines.bylines import ROLE_PREFIX, fold, parse_byline
+from pipelines.bylines import ROLE_PREFIX, fold, is_site_name, parse_byline
 from pipelines.vi_rules import match_line
 
 LIST_MARKER = " -•*·+>"
 CREDIT_REACH = 3  # "credit" lines count only among the last paragraphs; earlier they are text
 BYLINE_MAX_CHARS = 80
+SITE_LINE_WORDS = 8
 VIETNAMESE_LETTERS = frozenset("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
 
@@ -51,11 +52,23 @@ def drop_title(paragraphs: list[str], title: str | None) -> list[str]:
     return [p for i, p in enumerate(paragraphs) if not (key and i < 2 and fold(p) == key)]
 
 
-def clean_body(paragraphs: list[str], captions: list[str], *, vietnamese: bool) -> Body:
+def clean_body(
+    paragraphs: list[str],
+    captions: list[str],
+    *,
+    vietnamese: bool,
+    site: frozenset[str] | set[str] = frozenset(),
+) -> Body:
+    """Wrapper lines, printed captions and lines naming the site ("BÁO ĐIỆN TỬ CHÍNH PHỦ") out;
+    the closing byline into `authors`/`credit` (Vietnamese pages only)."""
     body = Body(paragraphs=[])
     _apply_line_rules(paragraphs, body)
     caption_keys = {fold(c) for c in captions if c}
-    body.paragraphs = [p for p in body.paragraphs if fold(p) not in caption_keys]
+    body.paragraphs = [
+        p
+        for p in body.paragraphs
+        if fold(p) not in caption_keys and not (len(p.split()) <= SITE_LINE_WORDS and is_site_name(p, site))
+    ]
     if vietnamese:
         _take_bylines(body)
     return body

@@ -49,6 +49,10 @@ PHOTO_CREDIT = re.compile(
     re.IGNORECASE,
 )
 DATELINE = re.compile(r"^\s*(?P<credit>\([^()]{2,30}\)|[A-ZĐ][A-ZĐa-zđ0-9.+]{1,14})\s*[–—-]{1,2}\s+")
+# Generic words around a paper's name, folded: "Báo điện tử …", "Cổng thông tin …", "… Online".
+SITE_WORDS = re.compile(
+    r"^(?:baodientu|bao|tapchi|congthongtindientu|congthongtin|dientu)|(?:online|news|vn|comvn)$"
+)
 NOT_FOLDED = re.compile(r"[\W_\u0300-\u036f]+")
 GENERIC_PHOTO = re.compile(
     r"^(?:minh\s+họa|minh\s+hoạ|internet|tư\s+liệu|nguồn\s+internet|st|sưu\s+tầm)$", re.I
@@ -117,15 +121,26 @@ def parse_byline(text: str, *, context: str = "body") -> Byline | None:
     return Byline(tuple(names), credit)
 
 
-def is_site_name(name: str, site_tokens: set[str]) -> bool:
-    """True when `name` is the site itself ("NLD COM VN", "Baochinhphu Vn", "Dân Trí" on dantri.com.vn)."""
+def is_site_name(name: str, site_tokens: set[str] | frozenset[str]) -> bool:
+    """True when `name` is the site itself ("NLD COM VN", "Baochinhphu Vn", "Dân Trí" on dantri.com.vn,
+    "BÁO ĐIỆN TỬ CHÍNH PHỦ" on baochinhphu.vn)."""
     folded = fold(name)
-    if not folded:
-        return True
-    return any(
-        folded == t or (len(t) >= 3 and (t in folded or (len(folded) >= 3 and folded in t)))
-        for t in site_tokens
-    )
+    if not folded or not site_tokens:
+        return not folded
+    cores = {_core(t) for t in site_tokens} - {""}
+    mine = _core(folded)
+    for token in site_tokens:
+        if folded == token or (len(token) >= 3 and token in folded):
+            return True
+        if len(folded) >= 3 and folded in token:
+            return True
+    return len(mine) >= 4 and any(mine == core or (len(core) >= 4 and core in mine) for core in cores)
+
+
+def _core(folded: str) -> str:
+    """A folded site name without the generic words around it: "baodientuchinhphu" -> "chinhphu"."""
+    core = SITE_WORDS.sub("", folded)
+    return core if len(core) >= 3 else folded
 
 
 def split_photo_credit(caption: str) -> tuple[str, str | None]:

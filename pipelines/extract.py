@@ -73,7 +73,10 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     container, first = locate_article(tree, paragraphs)
     images, captions = find_images(container, url)
     vietnamese = signals.lang.startswith("vi") or is_vietnamese(" ".join(paragraphs[:5]))
-    body = clean_body(paragraphs, captions, vietnamese=vietnamese)
+    # cafef-style "<p class="source">Đại Đoàn kết</p>" closes the text, after the byline.
+    shown_source = paragraphs.pop() if len(paragraphs) > 1 and source_line(tree, paragraphs[-1]) else None
+    body = clean_body(paragraphs, captions, vietnamese=vietnamese, site=tokens)
+    credit = body.credit or shown_source or _dateline_credit(body.paragraphs, tokens)
     lead, shown = (
         find_lead(tree, first, signals) if first is not None else (signals.description or None, False)
     )
@@ -84,27 +87,26 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     text = "\n\n".join(body.paragraphs)
     if len(text) < MIN_TEXT_CHARS:
         return None
-
-    authors = authors or body.authors
-    credit = body.credit
-    if credit is None and len(body.paragraphs) > 1 and source_line(tree, body.paragraphs[-1]):
-        credit = body.paragraphs.pop()
-    for opening in body.paragraphs[:2] if credit is None else []:
-        found = dateline_credit(opening)
-        if found and not is_site_name(found, tokens):
-            credit = found
-            break
     return Article(
         url=url,
         title=title,
         text=text,
         lead=clean_lead(lead),
-        author="; ".join(authors) or None,
+        author="; ".join(authors or body.authors) or None,
         published_at=published_at,
         source_credit=credit,
         images=images,
         extractor=EXTRACTOR_VERSION,
     )
+
+
+def _dateline_credit(paragraphs: list[str], tokens: set[str]) -> str | None:
+    """An opening "PTĐT – …" credits another paper; "(Dân trí) - …" on dantri.com.vn is the site itself."""
+    for opening in paragraphs[:2]:
+        found = dateline_credit(opening)
+        if found and not is_site_name(found, tokens):
+            return found
+    return None
 
 
 def _main_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> list[str]:

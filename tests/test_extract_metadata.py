@@ -184,6 +184,18 @@ def test_dateline_credits(paragraph: str, credit: str | None) -> None:
     assert dateline_credit(paragraph) == credit
 
 
+def test_source_block_after_the_byline() -> None:
+    article = extract.extract(article_page(after='<p class="source">Đại Đoàn kết</p>'), URL)
+    assert article is not None
+    assert (article.author, article.source_credit) == (AUTHOR, "Đại Đoàn kết")
+    assert article.text.split("\n\n")[-1] == PARAGRAPHS[-1]
+
+
+def test_lines_naming_the_site_are_not_text() -> None:
+    article = extract.extract(article_page(inside="<p>BÁO PHÚ THỌ ĐIỆN TỬ</p>"), URL)
+    assert article is not None and "BÁO PHÚ THỌ" not in article.text
+
+
 def test_the_papers_own_dateline_is_no_source_credit() -> None:
     page = article_page().replace(f"<p>{PARAGRAPHS[0]}", f"<p>(Báo Phú Thọ) - {PARAGRAPHS[0]}")
     article = extract.extract(page, URL)
