@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
 
-from pipelines.bylines import ROLE_PREFIX, fold, is_site_name, parse_byline
+from pipelines.bylines import ROLE_PREFIX, fold, names_site, parse_byline
 from pipelines.vi_rules import match_line
 
 LIST_MARKER = " -•*·+>"
@@ -64,14 +64,15 @@ def clean_body(
     body = Body(paragraphs=[])
     _apply_line_rules(paragraphs, body)
     caption_keys = {fold(c) for c in captions if c}
-    body.paragraphs = [
-        p
-        for p in body.paragraphs
-        if fold(p) not in caption_keys and not (len(p.split()) <= SITE_LINE_WORDS and is_site_name(p, site))
-    ]
+    body.paragraphs = [p for p in body.paragraphs if fold(p) not in caption_keys]
     if vietnamese:
+        body.paragraphs = [p for p in body.paragraphs if not _is_masthead(p, site)]
         _take_bylines(body)
     return body
+
+
+def _is_masthead(paragraph: str, site: frozenset[str] | set[str]) -> bool:
+    return len(paragraph.split()) <= SITE_LINE_WORDS and names_site(paragraph, site)
 
 
 def _apply_line_rules(paragraphs: list[str], body: Body) -> None:

@@ -137,6 +137,12 @@ def is_site_name(name: str, site_tokens: set[str] | frozenset[str]) -> bool:
     return len(mine) >= 4 and any(mine == core or (len(core) >= 4 and core in mine) for core in cores)
 
 
+def names_site(line: str, site_tokens: set[str] | frozenset[str]) -> bool:
+    """Stricter than is_site_name, for dropping a whole line: the line is the site's name and nothing else."""
+    folded = fold(line)
+    return bool(folded) and any(folded == t or _core(folded) == _core(t) for t in site_tokens)
+
+
 def _core(folded: str) -> str:
     """A folded site name without the generic words around it: "baodientuchinhphu" -> "chinhphu"."""
     core = SITE_WORDS.sub("", folded)
