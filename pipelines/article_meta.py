@@ -18,10 +18,13 @@ from pipelines.vi_dates import VIETNAM, Stamp, parse_stamp
 TITLE_SEPARATORS = re.compile(r"(\s+[|–—:»·-]{1,2}\s+|\s*::\s*)")
 HOST_NOISE = frozenset({"www", "m", "com", "vn", "net", "org", "gov", "edu", "info", "co", "uk"})
 LEAD_CLASS = re.compile(
-    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst|teaser)(?:$|[\s_-])",
+    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst)(?:$|[\s_-])",
     re.I,
-)  # noqa: E501
+)
+NOT_LEAD_TAGS = frozenset({"meta", "a", "script", "style", "img", "ul", "li"})
 DATE_CLASS = re.compile(r"date|time|publish|ngay-?dang|thoi-?gian|pdate|timestamp|meta", re.I)
+# Today's date in the site header ("time-now", "today") is the day of the visit, not of the article.
+CLOCK_CLASS = re.compile(r"now|today|current|clock|weather|hom-?nay", re.I)
 AUTHOR_CLASS = re.compile(r"author|byline|tac-?gia|writer|butdanh", re.I)
 SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon|nguon-?tin)(?:$|[\s_-])", re.I)
 LEAD_CHARS = (40, 700)
@@ -76,25 +79,13 @@ def find_lead(tree: HtmlElement, stop: HtmlElement, signals: PageSignals) -> tup
     for element in tree.iter():
         if element is stop:
             break
-        if not isinstance(element.tag, str) or element.tag in (
-            "meta",
-            "a",
-            "script",
-            "style",
-            "img",
-            "ul",
-            "li",
-        ):
+        if not isinstance(element.tag, str) or element.tag in NOT_LEAD_TAGS:
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if not LEAD_CLASS.search(names):
             continue
         text = node_text(element)
-        if (
-            not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1]
-            or element.find(".//a") is not None
-            and _linked(element)
-        ):
+        if not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] or _linked(element):
             continue
         # "sapo" is Vietnamese CMS vocabulary; generic words ("summary") must agree with the description.
         if "sapo" in names.lower() or "chapo" in names.lower() or (described and described in fold(text)):
@@ -104,7 +95,9 @@ def find_lead(tree: HtmlElement, stop: HtmlElement, signals: PageSignals) -> tup
 
 def clean_lead(lead: str | None) -> str | None:
     """The lead without the paper's own "(Dân trí) - " tag."""
-    return DATELINE_TAG.sub("", lead).strip() or None if lead else None
+    if not lead:
+        return None
+    return DATELINE_TAG.sub("", lead).strip() or None
 
 
 def _linked(element: HtmlElement) -> bool:
@@ -126,28 +119,28 @@ def source_line(tree: HtmlElement, line: str) -> bool:
 
 
 def find_published(tree: HtmlElement, signals: PageSignals, fetched_at: datetime | None) -> datetime | None:
-    stamps: list[Stamp] = []
-    if signals.ld_article and isinstance(signals.ld_article.get("datePublished"), str):
-        stamps.append(parse_stamp(signals.ld_article["datePublished"]))  # type: ignore[arg-type]
-    stamps.extend(parse_stamp(value) for value in signals.published_meta)
-    valid = [s for s in stamps if s is not None and _plausible(s.value, fetched_at)]
-    if not valid or not valid[0].has_time:
-        valid.extend(s for s in _shown_dates(tree) if _plausible(s.value, fetched_at))
-    if not valid:
-        return None
-    first = valid[0]
-    if not first.has_time:
-        for other in valid[1:]:
-            if other.has_time and other.value.astimezone(VIETNAM).date() == first.value.date():
-                return other.value
-    return first.value
+    """The day from the most specific source; its time of day from any source giving one for that day."""
+    raw = [signals.ld_article.get("datePublished")] if signals.ld_article else []
+    parsed = [parse_stamp(value) for value in [*raw, *signals.published_meta] if isinstance(value, str)]
+    declared = [s for s in parsed if s is not None and _plausible(s.value, fetched_at)]
+    if declared and declared[0].has_time:
+        return declared[0].value
+    shown = [s for s in _shown_dates(tree) if _plausible(s.value, fetched_at)]
+    timed = [s for s in declared + shown if s.has_time]
+    if declared:
+        day = declared[0].value
+        same_day = [s.value for s in timed if s.value.astimezone(VIETNAM).date() == day.date()]
+        return same_day[0] if same_day else day
+    if timed:
+        return timed[0].value
+    return shown[0].value if shown else None
 
 
 def _shown_dates(tree: HtmlElement, limit: int = 12) -> list[Stamp]:
     stamps: list[Stamp] = []
     for element in tree.iter("time", "span", "div", "p", "li", "small", "em"):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.tag != "time" and not DATE_CLASS.search(names):
+        if (element.tag != "time" and not DATE_CLASS.search(names)) or CLOCK_CLASS.search(names):
             continue
         text = element.get("datetime") or node_text(element)
         if not text or len(text) > 120:

@@ -67,6 +67,15 @@ def test_published_from_the_date_line_when_nothing_is_declared() -> None:
     assert article.published_at == datetime(2024, 5, 6, 15, 20, tzinfo=VN)
 
 
+def test_todays_date_in_the_header_is_not_the_publication_date() -> None:
+    page = article_page(json_ld=False, date_line="06/05/2024 | 10:05").replace(
+        "<header>", '<header><span class="time-now">Thứ Bảy, 09/03/2025</span>'
+    )
+    article = extract.extract(page, URL)
+    assert article is not None
+    assert article.published_at == datetime(2024, 5, 6, 10, 5, tzinfo=VN)
+
+
 def test_time_of_day_comes_from_the_page_when_meta_gives_only_the_day() -> None:
     head = '<meta property="article:published_time" content="2024-05-06">'
     page = article_page(json_ld=False, head=head, date_line="06/05/2024 | 10:05")
