@@ -24,11 +24,16 @@ from pipelines.page_signals import WHITESPACE, PageSignals
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
 TEASER_SHARE_LISTING = 0.5
+ERROR_TITLE_WORDS = 10
 HEADLINE_MIN_CHARS = 24
 HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
+# An error page's title is the error ("404 - Không tìm thấy trang"), not a headline with a number in it
+# ("500 tỷ đồng cho giao thông nông thôn").
 ERROR_TITLE = re.compile(
-    r"\b(?:404|403|410|500|not found|page not found|không tìm thấy|trang không tồn tại|lỗi truy cập|"
-    r"error|bài viết không tồn tại|nội dung không tồn tại)\b",
+    r"^\W*(?:lỗi|error)?\W*(?:404|403|410|500|503)\W*(?:$|[-–|:]|not|error|forbidden|gone|không|lỗi|trang)|"
+    r"\bnot found\b|^\W*(?:lỗi|error)\W*$|"
+    r"(?:không tìm thấy|không tồn tại|đã bị xóa|đã bị gỡ)\W*(?:trang|bài viết|nội dung)?\W*$|"
+    r"^\W*(?:trang|bài viết|nội dung)\s+(?:không tồn tại|không tìm thấy|đã bị xóa)",
     re.IGNORECASE,
 )
 LISTING_PATH = re.compile(
@@ -100,7 +105,7 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float) -> Verdict:
     """Decide from the page's signals and the share of its extracted text that teasers hold."""
     title = signals.title_tag or signals.og_title
     headline = signals.h1[0] if signals.h1 else ""
-    if ERROR_TITLE.search(title[:80]) or ERROR_TITLE.search(headline[:80]):
+    if any(ERROR_TITLE.search(t) for t in (title, headline) if t and len(t.split()) <= ERROR_TITLE_WORDS):
         return Verdict(False, "error page")
     score, reasons = 0, []
 

@@ -42,10 +42,22 @@ def test_home_tag_search_and_paging_pages_are_not_articles(url: str) -> None:
     assert extract(listing_page(url), url) is None
 
 
-def test_error_pages_are_not_articles() -> None:
-    page = article_page().replace(f"<title>{TITLE}", "<title>404 - Không tìm thấy trang")
+@pytest.mark.parametrize(
+    "title", ["404 - Không tìm thấy trang", "Lỗi 404", "Page not found", "Bài viết không tồn tại", "Lỗi"]
+)
+def test_error_pages_are_not_articles(title: str) -> None:
+    page = article_page().replace(f"<title>{TITLE}", f"<title>{title}")
+    page = page.replace(f">{TITLE}</h1>", f">{title}</h1>")
     assert extract(page, URL) is None
-    assert extract("<html><body><h1>Trang không tồn tại</h1><p>Xin lỗi.</p></body></html>", URL) is None
+
+
+@pytest.mark.parametrize(
+    "title", ["500 tỷ đồng cho giao thông nông thôn", "Quốc lộ 32 bị sạt lở: không tìm thấy người mất tích"]
+)
+def test_headlines_with_numbers_or_error_words_are_articles(title: str) -> None:
+    page = article_page().replace(TITLE, title)
+    article = extract(page, URL)
+    assert article is not None and article.title == title
 
 
 def test_article_without_any_metadata_is_still_an_article() -> None:
