@@ -10,13 +10,12 @@ right under it.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from pipelines.article import Image
 from pipelines.bylines import split_photo_credit
-from pipelines.page_signals import WHITESPACE
+from pipelines.page_signals import WHITESPACE, resolve
 
 KEY_CHARS = 24
 MAX_PARAGRAPHS = 60
@@ -91,7 +90,7 @@ def _source(img: HtmlElement, base_url: str) -> str | None:
         if attribute == "data-srcset":
             value = value.split(",")[0].strip().split(" ")[0]
         if value and not value.startswith("data:"):
-            return urljoin(base_url, value)
+            return resolve(base_url, value)
     return None
 
 
@@ -99,7 +98,7 @@ def _links_elsewhere(img: HtmlElement, base_url: str) -> bool:
     """A thumbnail linking to another page is a teaser, not a photo of this article."""
     for ancestor in img.iterancestors("a"):
         href = (ancestor.get("href") or "").strip()
-        if href and not IMAGE_FILE.search(href) and urljoin(base_url, href).split("#")[0] != base_url:
+        if href and not IMAGE_FILE.search(href) and (resolve(base_url, href) or "").split("#")[0] != base_url:
             return True
     return False
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines.bylines import fold
-from pipelines.page_signals import WHITESPACE, PageSignals
+from pipelines.page_signals import WHITESPACE, PageSignals, resolve, split_url
 
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
@@ -128,7 +127,7 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float) -> Verdict:
         note(1, "headline")
     elif headline and len(headline.split()) <= 4 and _links_to_page(tree, headline, signals.url):
         note(-2, "section heading")
-    path, query = urlsplit(signals.url).path, urlsplit(signals.url).query
+    path, query = split_url(signals.url).path, split_url(signals.url).query
     if path.strip("/") == "" and not ID_PARAMETER.search(query):
         note(-2, "home page url")
     elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
@@ -157,13 +156,13 @@ def _article_url(path: str, query: str) -> bool:
 
 def _links_to_page(tree: HtmlElement, label: str, url: str) -> bool:
     """The heading is also a link to this very page: a section's name, as on "Kinh doanh" pages."""
-    key, here = fold(label), urlsplit(url).path.rstrip("/")
+    key, here = fold(label), split_url(url).path.rstrip("/")
     for link in tree.iter("a"):
         href = link.get("href")
         if (
             href
             and fold(link.text_content()) == key
-            and urlsplit(urljoin(url, href)).path.rstrip("/") == here
+            and split_url(resolve(url, href) or "").path.rstrip("/") == here
         ):
             return True
     return False

@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -45,6 +45,22 @@ def clean_text(value: str | None) -> str:
     return WHITESPACE.sub(" ", value).strip()
 
 
+def resolve(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`, or None when either is not a valid URL ("http://[bad")."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit() that never raises: a malformed URL reads as an empty one."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
 def node_text(element: HtmlElement) -> str:
     return clean_text(element.text_content())
 
@@ -72,7 +88,11 @@ class PageSignals:
 
 
 def read_signals(tree: HtmlElement, url: str) -> PageSignals:
-    signals = PageSignals(url=url, host=(urlsplit(url).hostname or "").lower().removeprefix("www."))
+    try:
+        host = (split_url(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:  # a port that is not a number
+        host = ""
+    signals = PageSignals(url=url, host=host)
     signals.lang = (tree.get("lang") or "").lower()
     title = tree.find(".//title")
     signals.title_tag = node_text(title) if title is not None else ""

@@ -73,6 +73,13 @@ def test_junk_gives_none_not_an_error(junk: str) -> None:
     assert extract(junk, URL) is None
 
 
+def test_malformed_urls_are_no_error() -> None:
+    links = '<p><a href="http://[bad">x</a><img src="http://[bad/a.jpg" alt=""></p>'
+    assert extract(article_page(inside=links), URL) is not None
+    assert extract(article_page(), "http://[bad") is not None
+    assert extract(article_page(), "http://host:port/x") is not None
+
+
 def test_same_page_same_article() -> None:
     first, second = extract(article_page(), URL), extract(article_page(), URL)
     assert isinstance(first, Article) and first == second
