@@ -82,7 +82,9 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     )
     if lead and match_line(lead) is not None:
         lead, shown = None, False
-    if lead and shown and not _already_in(lead, body.paragraphs):
+    # A Vietnamese sapo is the article's first paragraph; an English standfirst is left to `lead`
+    # (the Zyte truth leaves it out of the body).
+    if lead and shown and vietnamese and not _already_in(lead, body.paragraphs):
         body.paragraphs.insert(0, lead)
     text = "\n\n".join(body.paragraphs)
     if len(text) < MIN_TEXT_CHARS:
