@@ -1,0 +1,1 @@
+"""Fixtures for the extraction tests: page builders (see pages.py)."""
