@@ -7,13 +7,13 @@ import doctest
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from extract_fixtures.pages import AUTHOR, PARAGRAPHS, SAPO, TITLE, URL, article_page
 
 from pipelines import bylines, extract, vi_dates
 from pipelines.article_meta import strip_site_name
 from pipelines.bylines import Byline, dateline_credit, is_site_name, parse_byline, split_photo_credit
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.vi_dates import parse_datetime, parse_stamp
+from tests.extract_fixtures.pages import AUTHOR, PARAGRAPHS, SAPO, TITLE, URL, article_page
 
 VN = timezone(timedelta(hours=7))
 

@@ -7,11 +7,11 @@ import importlib
 import pkgutil
 
 import pytest
-from extract_fixtures.pages import PARAGRAPHS, TITLE, URL, article_page, listing_page
 
 import pipelines
 from pipelines.article import Article
 from pipelines.extract import extract
+from tests.extract_fixtures.pages import PARAGRAPHS, TITLE, URL, article_page, listing_page
 
 SECTION = "https://baophutho.vn/kinh-te.htm"
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import html
 
 import pytest
-from extract_fixtures.pages import PARAGRAPHS, URL, article_page
 from trafilatura.utils import load_html
 
 from pipelines.article_body import clean_body
 from pipelines.box_pruner import prune_boxes
 from pipelines.extract import extract
 from pipelines.vi_rules import BOX_CLASSES, BOX_TITLES, LINE_RULES, match_line
+from tests.extract_fixtures.pages import PARAGRAPHS, URL, article_page
 
 COMMENT = "Nguyễn Văn Bình đã viết: bài báo rất hay, mong tòa soạn có thêm nhiều bài về nông nghiệp sạch."
 

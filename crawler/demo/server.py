@@ -135,7 +135,7 @@ class SiteServer:
         self.requested: list[str] = []  # request paths in arrival order, for tests and the demo summary
         self.cookies: list[str] = []  # Cookie headers received, to show that a client sent them
         self.in_flight = 0
-        self.max_in_flight = 0  # the most requests served at once: what a polite client keeps low
+        self.max_in_flight = 0  # the most requests waiting at once for their answer: a polite client keeps it low
         self.not_modified: list[str] = []  # request paths answered with 304
         self.stopping = threading.Event()  # set by stop(): handlers that wait give up
         self._served_first: Counter[str] = Counter()
@@ -225,10 +225,18 @@ class SiteServer:
                 self._counted(head=False)
 
             def _counted(self, head: bool) -> None:
+                # counted until the answer starts: once a client has its answer it may rightly send the
+                # next request before this thread has finished, which is not a second request in flight
                 server._enter()
+                self._left = False
                 try:
                     self._answer(head)
                 finally:
+                    self._leave_once()
+
+            def _leave_once(self) -> None:
+                if not self._left:
+                    self._left = True
                     server._leave()
 
             def _answer(self, head: bool) -> None:
@@ -240,6 +248,7 @@ class SiteServer:
                 pause = max((s for p, s in rules.delay.items() if fnmatch.fnmatchcase(path, p)), default=0.0)
                 if pause:
                     server.stopping.wait(pause)  # a slow answer that stop() can cut short
+                self._leave_once()
                 if path in rules.redirects:
                     target, status = rules.redirects[path]
                     self.send_response(status)
