@@ -52,4 +52,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"run {result.run_id}: {result.finish_reason}; "
           f"{result.stats.get('response_received_count', 0)} pages, "
           f"{result.stats.get('store/articles', 0)} articles; log {result.log_file}", file=sys.stderr)
+    from crawler.recorder import DB_NAME
+    from pipelines.search_index import refresh_database
+
+    print(refresh_database(Path(args.data_dir) / DB_NAME), file=sys.stderr)
     return result.exit_code
