@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands import crawl, demo, search, shell, sites
+from crawler.commands import crawl, demo, index, search, shell, sites
 from crawler.commands.common import EXIT_USAGE, UsageError
 from crawler.registry import RegistryError
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, search, shell, sites, demo]
+COMMANDS = [crawl, index, search, shell, sites, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,9 +23,12 @@ def news_site() -> Iterator[SiteServer]:
         yield server
 
 
+BAOTINH_ENV = {"PYTHONWARNINGS": "error::DeprecationWarning", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+
+
 def run_baotinh(*args: str, timeout: float = 180, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the command line in a fresh process (Scrapy's reactor runs once per process)."""
-    env = {**os.environ, "PYTHONWARNINGS": "error::DeprecationWarning", "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+    env = {**os.environ, **BAOTINH_ENV}
     result = subprocess.run(
         [sys.executable, "-m", "crawler", *args],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
@@ -33,3 +36,29 @@ def run_baotinh(*args: str, timeout: float = 180, check: bool = False) -> subpro
     if check and result.returncode != 0:
         raise AssertionError(f"baotinh {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
     return result
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/dbfixture.py's database, search index built. Tests open it read-only."""
+    from tests.dbfixture import build_fixture_db
+
+    return build_fixture_db(tmp_path_factory.mktemp("fixture-db") / "baotinh.duckdb")
+
+
+def duckdb_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO,
+               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the DuckDB shell of duckdb-cli (installed beside this Python), as a researcher would."""
+    from pipelines.search_index import ENV_EXTENSIONS, extension_directory
+
+    binary = Path(sys.executable).with_name("duckdb")
+    folder = extension_directory()
+    base = {**os.environ, **({ENV_EXTENSIONS: str(folder)} if folder else {})}
+    return subprocess.run([str(binary), *args], cwd=cwd, env={**base, **(env or {})}, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def start_baotinh(*args: str) -> subprocess.Popen[str]:
+    """The command line in a process of its own, running while the test does something else."""
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=REPO, env={**os.environ, **BAOTINH_ENV},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
