@@ -90,9 +90,12 @@ def test_the_registry_decides_the_site_and_its_article_pattern(news_site: SiteSe
     data = warcs_only(crawled, tmp_path / "data")
     host = news_site.base_url.removeprefix("http://")
     registry = tmp_path / "sites.toml"
-    registry.write_text(f'[site.baotest]\nname = "Báo Thử"\nprovince = "Phú Thọ"\ndomains = ["{host}"]\n'
-                        f'start_urls = ["{news_site.base_url}/"]\narticle_pattern = "/thoi-su/.*-\\\\d{{6}}\\\\.html$"\n',
-                        encoding="utf-8")
+    registry.write_text(
+        f'[site.baotest]\nname = "Báo Thử"\nprovince = "Phú Thọ"\ndomains = ["{host}"]\n'
+        f'start_urls = ["{news_site.base_url}/"]\n'
+        "article_pattern = '/thoi-su/.*-\\d{6}\\.html$'\n",
+        encoding="utf-8",
+    )
     run_baotinh("index", "--data-dir", str(data), "--sites-file", str(registry), check=True)
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
         assert con.execute("SELECT DISTINCT site FROM captures").fetchall() == [("baotest",)]
