@@ -1,12 +1,10 @@
 """index_warcs(): build or refresh the database from the WARC files alone, with the crawl's own functions.
 
 Every response record becomes a `captures` row; every 2xx HTML page goes through the spider's
-article-or-listing decision (the site's `article_pattern`, else `looks_like_article()` on the page) and,
-when it is an article, through `analyse()` and `article_rows()`, as in the live crawl. Pages are decoded by
-a Scrapy response built from the stored headers and body, so the text is the one the spider saw. The
-records are read and analysed in a pool of worker processes (one per core by default); this process only
-finds where each record starts (zlib alone) and writes the rows in batches, so that two workers come close
-to twice the pages per second of one.
+article-or-listing decision and, when it is an article, through `analyse()` and `article_rows()`, as in the
+live crawl (crawler.warc_records). The records are read and analysed in a pool of worker processes (one per
+core by default); this process only finds where each record starts (zlib alone) and writes the rows in
+batches, so that two workers come close to twice the pages per second of one.
 
 The site of a record is decided by its host, as the crawl decided it: the sites already in the database
 (the registry entries the crawls used, article patterns included), then the registry, then, for a host no
@@ -25,7 +23,6 @@ import multiprocessing
 import os
 import re
 import time
-import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,16 +32,23 @@ from pathlib import Path
 from typing import Any
 
 from archive.capture import Capture
-from archive.reader import StoredResponse, read_response
+from archive.reader import StoredResponse
 from archive.writer import RecordRef
 from crawler.recorder import DB_NAME, capture_row, jsonable_stats, new_run_id, site_row
 from crawler.registry import Site, load_sites
+from crawler.warc_records import (
+    RecordResult,
+    SiteResolver,
+    analyse_records,
+    mime_of,
+    scan_records,
+    start_worker,
+)
 from pipelines.rows import article_rows
 from pipelines.store import Store
 
 logger = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml")
 CHUNK_RECORDS = 16  # records per task sent to a worker: fewer round trips, still fine-grained on two cores
 BATCH_ROWS = 2000  # rows per database transaction
 
@@ -83,24 +87,6 @@ def warc_paths(warc_dir: Path) -> tuple[list[Path], int]:
     return sorted(warc_dir.glob("*.warc.gz")), len(list(warc_dir.glob("*.warc.gz.open")))
 
 
-class SiteResolver:
-    """The site of a URL: sites of the database, then the registry, then the host as its own site."""
-
-    def __init__(self, known: Iterable[Site], registry: dict[str, Site]) -> None:
-        self.sites = [*known, *registry.values()]
-        self.adhoc: dict[str, Site] = {}
-
-    def site_for(self, url: str) -> Site:
-        site = next((s for s in self.sites if s.owns(url)), None)
-        if site is not None:
-            return site
-        origin = re.match(r"^[a-z][a-z0-9+.-]*://[^/?#]+", url, re.IGNORECASE)
-        key = origin[0] if origin else url
-        if key not in self.adhoc:
-            self.adhoc[key] = Site.from_start_url(key + "/")
-        return self.adhoc[key]
-
-
 def sites_in_database(con: Any) -> list[Site]:
     rows = con.execute(
         "SELECT site, name, province, kind, domains, start_urls, feeds, sitemaps, article_pattern FROM sites"
@@ -113,134 +99,13 @@ def sites_in_database(con: Any) -> list[Site]:
     ]
 
 
-def _last_header(response: StoredResponse, name: str) -> str | None:
-    # Scrapy's Headers.get() gives the last value of a repeated header; the crawl used that
-    values = [v for k, v in response.headers if k.lower() == name]
-    return values[-1] if values else None
-
-
-def _mime(response: StoredResponse) -> str | None:
-    value = _last_header(response, "content-type")
-    return value.split(";")[0].strip().lower() if value is not None else None
-
-
 def stored_capture_row(response: StoredResponse, run_id: str, site: str | None) -> dict[str, Any]:
     """The `captures` row the crawl wrote for this record (archive.capture.Capture → recorder.capture_row)."""
     ref = RecordRef(response.warc_file, response.offset, response.length, response.record_id,
                     response.payload_digest, response.date)
-    capture = Capture(url=response.url, status=response.status, mime=_mime(response), fetched_at=response.date,
+    capture = Capture(url=response.url, status=response.status, mime=mime_of(response), fetched_at=response.date,
                       ref=ref, revisit=response.record_type == "revisit")
     return capture_row(capture, run_id, site)
-
-
-def is_page(response: StoredResponse) -> bool:
-    """A response the spider would have parsed as a page: 2xx (HttpErrorMiddleware drops the rest), a body,
-    HTML by its Content-Type (or none given: then Scrapy guesses, as it did for the spider)."""
-    if response.record_type != "response" or not 200 <= response.status < 300 or not response.body:
-        return False
-    mime = _mime(response)
-    return mime is None or mime == "" or mime.startswith(HTML_TYPES)
-
-
-# -- this process: where the records are -------------------------------------------------------------------
-WARC_TYPE_RE = re.compile(rb"\r\nWARC-Type:[ \t]*([A-Za-z-]+)", re.IGNORECASE)
-
-
-def scan_records(path: Path, chunk_size: int = 1 << 20) -> Iterator[tuple[int, int, str]]:
-    """(offset, length, WARC-Type) of every record of a `.warc.gz` written one gzip member per record.
-
-    Only zlib runs here (to find where each member ends); parsing the records is left to the workers, so
-    this process stays light and two workers keep two cores busy.
-    """
-    with open(path, "rb") as fh:
-        start, consumed, head = 0, 0, b""
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        while data := fh.read(chunk_size):
-            while data:
-                out = inflater.decompress(data)
-                if len(head) < 4096:
-                    head += out[:4096]
-                if not inflater.eof:
-                    consumed += len(data)
-                    break
-                length = consumed + len(data) - len(inflater.unused_data)
-                kind = WARC_TYPE_RE.search(head.split(b"\r\n\r\n", 1)[0])
-                yield start, length, kind[1].decode("ascii").lower() if kind else ""
-                data = inflater.unused_data
-                start, consumed, head = start + length, 0, b""
-                inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        if consumed:
-            logger.warning("%s: the last %d bytes are not a whole record (a truncated file?)", path.name, consumed)
-
-
-# -- worker side ---------------------------------------------------------------------------------------------
-@dataclass
-class RecordResult:
-    """What a worker makes of one response or revisit record."""
-
-    response: StoredResponse  # its body dropped: the rows are made, the WARC keeps the bytes
-    site: str
-    verdict: str  # "article", "listing", "not_article", "not_html", "not_page" or "error"
-    analysis: Any = None
-    error: str | None = None
-
-
-class _Worker:
-    """The state of one worker process for one run: the site resolver (sent once, at the pool's start)."""
-
-    resolver: SiteResolver | None = None
-
-
-def _start_worker(resolver: SiteResolver) -> None:
-    _Worker.resolver = resolver
-
-
-def analyse_records(path: Path, offsets: list[int]) -> list[RecordResult]:
-    """In a worker: read each record at its offset and do with the response what the crawl did."""
-    assert _Worker.resolver is not None, "the pool was started without _start_worker"
-    results = []
-    for offset in offsets:
-        response = read_response(path, offset)
-        response.warc_file = path.name
-        site = _Worker.resolver.site_for(response.url)
-        verdict, value = _analyse_response(response, site) if is_page(response) else ("not_page", None)
-        response.body = b""  # the rows are made; the WARC file keeps the bytes
-        results.append(RecordResult(response, site.slug, verdict, value if verdict == "article" else None,
-                                    value if verdict == "error" else None))
-    return results
-
-
-def _analyse_response(response: StoredResponse, site: Site) -> tuple[str, Any]:
-    from scrapy.http import Headers, TextResponse
-    from scrapy.responsetypes import responsetypes
-
-    from crawler.spiders.discovery import looks_like_article
-    from pipelines.analysis import analyse
-
-    try:
-        values: dict[str, list[str]] = {}
-        for name, value in response.headers:
-            # HttpCompressionMiddleware drops Content-Encoding once it has decoded the body
-            if name.lower() != "content-encoding":
-                values.setdefault(name, []).append(value)
-        headers = Headers(values)
-        cls = responsetypes.from_args(headers=headers, url=response.url, body=response.body)
-        page = cls(url=response.url, headers=headers, body=response.body)
-        content_type = (page.headers.get(b"Content-Type") or b"").lower()
-        if not isinstance(page, TextResponse) or (
-            content_type and not content_type.startswith((b"text/html", b"application/xhtml"))
-        ):
-            return "not_html", None
-        # the spider's decision (NewsSpider.parse_page): the site's pattern, else the page itself
-        verdict = site.is_article_url(response.url)
-        if verdict is None:
-            verdict = looks_like_article(response.url, page.selector)
-        if not verdict:
-            return "listing", None
-        analysis = analyse(page.text, response.url, response.date)
-        return ("article", analysis) if analysis is not None else ("not_article", None)
-    except Exception as e:  # a broken page must never stop the run
-        return "error", f"{type(e).__name__}: {e}"
 
 
 # -- the run -------------------------------------------------------------------------------------------------
@@ -323,7 +188,7 @@ def index_warcs(
     status = "finished"
     workers = processes or os.cpu_count() or 1
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(resolver,))
+                               initializer=start_worker, initargs=(resolver,))
     try:
         for path in todo:
             writer = _FileWriter(store, path.name, run_id)
@@ -375,6 +240,10 @@ def index_warcs(
 def _store_result(result: RecordResult, writer: _FileWriter, run_id: str, stats: Counter[str],
                   resolver: SiteResolver, seen_sites: dict[str, Site]) -> None:
     response = result.response
+    if response is None:
+        stats["index/unreadable"] += 1
+        logger.error("unreadable record in %s: %s", writer.name, result.error)
+        return
     if result.site not in seen_sites:
         seen_sites[result.site] = resolver.site_for(response.url)
     stats["index/records"] += 1

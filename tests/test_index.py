@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from crawler.demo.server import SiteServer
-from crawler.indexer import SiteResolver
 from crawler.registry import Site, parse_site
+from crawler.warc_records import SiteResolver
 from tests.conftest import run_baotinh
 
 # What a crawl and an index run may differ in: which run wrote a row, and when rows were written.
@@ -145,7 +145,7 @@ def test_index_while_the_database_is_held(crawled: Path, tmp_path: Path) -> None
 def test_scan_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     from archive.reader import iter_responses
-    from crawler.indexer import scan_records
+    from crawler.warc_records import scan_records
 
     (path,) = list((crawled / "warc").glob("*.warc.gz"))
     scanned = list(scan_records(path, chunk_size=997))  # records across chunk boundaries too
@@ -158,3 +158,21 @@ def test_scan_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path
     cut.write_bytes(path.read_bytes()[: scanned[-1][0] + 10])
     assert list(scan_records(cut)) == scanned[:-1]
     assert "the last 10 bytes are not a whole record" in caplog.text
+
+
+def test_a_damaged_record_costs_that_record_only(crawled: Path, tmp_path: Path) -> None:
+    from crawler.warc_records import scan_records
+
+    data = warcs_only(crawled, tmp_path / "data")
+    (path,) = list((data / "warc").glob("*.warc.gz"))
+    records = list(scan_records(path))
+    article = next(r for r in records if r[2] == "response" and r[1] > 1000)  # a page, not robots.txt
+    raw = bytearray(path.read_bytes())
+    raw[article[0] + 200: article[0] + 260] = b"\x00" * 60  # inside its deflate stream
+    path.write_bytes(bytes(raw))
+    result = run_baotinh("index", "--data-dir", str(data), check=True)
+    assert f"damaged record at offset {article[0]}" in result.stderr
+    with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
+        responses = sum(1 for r in records if r[2] == "response")
+        assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == responses - 1
+        assert con.execute("SELECT count(*) FROM captures WHERE warc_offset = ?", [article[0]]).fetchone() == (0,)

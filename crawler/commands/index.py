@@ -42,21 +42,28 @@ class ProgressBar:
         self.tty = stream.isatty()
         self.interval = 0.2 if self.tty else interval
         self.last = 0.0
+        self.progress: IndexProgress | None = None
 
-    def __call__(self, p: IndexProgress, final: bool = False) -> None:
+    def __call__(self, progress: IndexProgress) -> None:
+        self.progress = progress
         now = time.monotonic()
-        if not final and now - self.last < self.interval:
-            return
-        self.last = now
+        if now - self.last >= self.interval:
+            self.last = now
+            self.draw(progress, now)
+
+    def finish(self) -> None:
+        """Draw the last state once more, whatever the interval, and end the bar's line."""
+        if self.progress is not None:
+            self.draw(self.progress, time.monotonic(), final=True)
+
+    def draw(self, p: IndexProgress, now: float, final: bool = False) -> None:
         share = p.bytes_done / p.bytes_total if p.bytes_total else 1.0
         rate = p.records / max(now - p.started, 1e-6)
         text = (f"{share:4.0%} file {min(p.files_done + 1, p.files_total)}/{p.files_total}, "
                 f"{p.records:,} records ({rate:.1f}/s), {p.articles:,} articles")
         if self.tty:
             filled = int(share * BAR)
-            self.stream.write(f"\rindex [{'#' * filled}{' ' * (BAR - filled)}] {text}\033[K")
-            if final:
-                self.stream.write("\n")
+            self.stream.write(f"\rindex [{'#' * filled}{' ' * (BAR - filled)}] {text}\033[K" + ("\n" if final else ""))
         else:
             self.stream.write(f"index: {text}\n")
         self.stream.flush()
@@ -65,7 +72,7 @@ class ProgressBar:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from crawler.indexer import IndexProgress, index_warcs
+    from crawler.indexer import index_warcs
     from crawler.recorder import DB_NAME
     from pipelines.search_index import refresh_database
     from pipelines.store import StoreBusy
@@ -91,11 +98,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for name in ("crawler", "pipelines", "archive"):
             logging.getLogger(name).removeHandler(handler)
-    if result.files:
-        bar_final = IndexProgress(bytes_done=1, bytes_total=1, files_done=result.files - 1, files_total=result.files,
-                                  records=result.records, articles=result.articles)
-        bar_final.started = time.monotonic() - result.seconds
-        bar(bar_final, final=True)
+    bar.finish()
     print(f"run {result.run_id}: {result.files} WARC file(s), {result.records:,} records, {result.pages:,} pages, "
           f"{result.articles:,} articles, {result.errors} error(s) in {result.seconds:.1f} s"
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
