@@ -135,7 +135,8 @@ class Recorder:
 
     # -- signals -------------------------------------------------------------------------------------------
     def _site_for(self, url: str) -> str | None:
-        site = self.crawler.spider.site_for(url) if self.crawler.spider is not None else None
+        site_for = getattr(self.crawler.spider, "site_for", None)  # NewsSpider's: which site owns the URL
+        site = site_for(url) if site_for is not None else None
         return site.slug if site is not None else None
 
     def spider_opened(self) -> None:
