@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands import crawl, demo, export, sites, status, verify
+from crawler.commands import crawl, demo, export, index, search, shell, sites, status, verify
 from crawler.commands.common import EXIT_USAGE, UsageError
 from crawler.lock import EXIT_LOCKED, LockHeld
 from crawler.registry import RegistryError
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, status, sites, export, verify, demo]
+COMMANDS = [crawl, status, index, search, shell, sites, export, verify, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

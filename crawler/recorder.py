@@ -1,5 +1,6 @@
-"""Recorder: the crawl's bookkeeping in DuckDB: a `runs` row, a `captures` row per archived response, the
-rows of every extracted article, written in batches.
+"""Recorder: the crawl's bookkeeping in DuckDB: a `runs` row, a `sites` row per site crawled, a `captures`
+row per archived response, the rows of every extracted article, written in batches, and at the end a
+`warc_files` row per WARC file the run wrote (so `baotinh index` knows they need no reading).
 
 It joins the archive (the `capture_written` signal of WarcCapture) to the store (pipelines.store) without
 either knowing the other. A revisit (the page unchanged since an earlier capture of it) gets its `captures`
@@ -26,6 +27,7 @@ from scrapy import signals
 from twisted.internet import task
 
 from archive.capture import Capture, capture_written
+from crawler.registry import Site
 from crawler.runstats import failed_sites, sites_summary, totals
 from crawler.state import append_run
 from pipelines.rows import article_rows
@@ -44,7 +46,7 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
-def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
+def capture_row(capture: Capture, run_id: str, site: str | None = None) -> dict[str, Any]:
     ref = capture.ref
     return {
         "capture_id": ref.record_id,
@@ -58,6 +60,23 @@ def capture_row(capture: Capture, run_id: str) -> dict[str, Any]:
         "warc_length": ref.length,
         "payload_digest": ref.payload_digest,
         "revisit": capture.revisit,
+        "site": site,
+    }
+
+
+def site_row(site: Site) -> dict[str, Any]:
+    """The `sites` row of a registry entry (or of a --start-url site) as a crawl or index run used it."""
+    return {
+        "site": site.slug,
+        "name": site.name,
+        "province": site.province,
+        "kind": site.kind,
+        "domains": list(site.domains),
+        "start_urls": list(site.start_urls),
+        "feeds": list(site.feeds),
+        "sitemaps": list(site.sitemaps),
+        "article_pattern": site.article_pattern.pattern if site.article_pattern else None,
+        "updated_at": datetime.now(UTC),
     }
 
 
@@ -79,6 +98,7 @@ class Recorder:
         self.pending: Batch = {}
         self.pending_rows = 0
         self.started_at = datetime.now(UTC)
+        self.warc_files: dict[str, list[int]] = {}  # name -> [captures, articles]
         self._loop: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -129,16 +149,23 @@ class Recorder:
         }
 
     # -- signals -------------------------------------------------------------------------------------------
+    def _site_for(self, url: str) -> str | None:
+        site_for = getattr(self.crawler.spider, "site_for", None)  # NewsSpider's: which site owns the URL
+        site = site_for(url) if site_for is not None else None
+        return site.slug if site is not None else None
+
     def spider_opened(self) -> None:
         for key, value in self.crawler.settings.getdict("BAOTINH_RECOVERY_STATS").items():
             self.stats.set_value(key, value)  # what recovery did before the crawl (crawler.runner)
-        self.store.write({"runs": [self._run_row("running", finished=False)]})
+        sites = getattr(self.crawler.spider, "sites", {}).values()
+        self.store.write({"runs": [self._run_row("running", finished=False)], "sites": [site_row(s) for s in sites]})
         self._loop = task.LoopingCall(self.flush)
         self._loop.start(self.interval, now=False)
 
     def capture_written(self, capture: Capture) -> None:
         self.stats.inc_value("store/captures")
-        self._add({"captures": [capture_row(capture, self.run_id)]})
+        self.warc_files.setdefault(capture.ref.warc_file, [0, 0])[0] += 1
+        self._add({"captures": [capture_row(capture, self.run_id, self._site_for(capture.url))]})
 
     def item_scraped(self, item: dict[str, Any]) -> None:
         analysis = item.get("analysis")
@@ -151,6 +178,8 @@ class Recorder:
         rows = article_rows(analysis, capture_id=item["capture_id"], site=item.get("site"), fetched_at=fetched_at)
         self.stats.inc_value("store/articles")
         self.stats.inc_value(f"site/{item.get('site')}/articles")
+        if item.get("warc_file"):
+            self.warc_files.setdefault(item["warc_file"], [0, 0])[1] += 1
         self._add(rows)
 
     def spider_closed(self, reason: str) -> None:
@@ -159,7 +188,10 @@ class Recorder:
         self.flush()
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, reason)
         row = self._run_row(status, finished=True)
-        self.store.write({"runs": [row]})
+        # every record of these files now has its rows (here or in the spool): `baotinh index` can skip them
+        files = [{"warc_file": name, "run_id": self.run_id, "captures": captures, "articles": articles,
+                  "indexed_at": row["finished_at"]} for name, (captures, articles) in sorted(self.warc_files.items())]
+        self.store.write({"runs": [row], "warc_files": files})
         sites = self.sites()
         append_run(self.data_dir, {
             "run_id": self.run_id, "command": self.command, "started_at": self.started_at.isoformat(),

@@ -26,6 +26,7 @@ from crawler.recovery import recover, seed_journals
 from crawler.registry import Site
 from crawler.runstats import failed_sites, sites_summary
 from crawler.spiders.news import NewsSpider
+from pipelines.search_index import refresh_database
 from pipelines.store import Store
 
 OUR_LOGGERS = ("crawler", "pipelines", "archive")
@@ -155,6 +156,8 @@ def _locked_run(
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sites=sites)
         process.start()
+        # what waited in the spool goes in, and search finds this run's articles (crawl and demo alike)
+        logger.info("%s", refresh_database(data_dir / DB_NAME))
     finally:
         logging.getLogger().removeHandler(console)
     stats = crawler.stats.get_stats() if crawler.stats else {}

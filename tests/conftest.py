@@ -84,3 +84,23 @@ class DatabaseHeld:
 
     def __exit__(self, *exc: object) -> None:
         self.proc.communicate("\n", timeout=30)
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/dbfixture.py's database, search index built. Tests open it read-only."""
+    from tests.dbfixture import build_fixture_db
+
+    return build_fixture_db(tmp_path_factory.mktemp("fixture-db") / "baotinh.duckdb")
+
+
+def duckdb_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO,
+               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the DuckDB shell of duckdb-cli (installed beside this Python), as a researcher would."""
+    from pipelines.search_index import ENV_EXTENSIONS, extension_directory
+
+    binary = Path(sys.executable).with_name("duckdb")
+    folder = extension_directory()
+    base = {**os.environ, **({ENV_EXTENSIONS: str(folder)} if folder else {})}
+    return subprocess.run([str(binary), *args], cwd=cwd, env={**base, **(env or {})}, capture_output=True,
+                          text=True, timeout=timeout)

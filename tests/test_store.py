@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from pipelines.store import Store
+from pipelines.store import Store, StoreBusy
 
 VN = timezone(timedelta(hours=7))
 
@@ -70,3 +71,64 @@ def test_busy_database_spools_then_merges(tmp_path: Path) -> None:
     assert store.write(batch(3)) is True  # the next write merges the spool first
     assert count(store.path, "articles") == 4
     assert not list(store.spool_dir.iterdir())
+
+
+def warc_batch(n: int, warc: str, images: int = 1) -> dict[str, list[dict]]:
+    rows = batch(n)
+    rows["captures"][0]["warc_file"] = warc
+    rows["images"] = rows["images"] * images
+    return rows
+
+
+def test_replace_files_drops_the_earlier_rows_of_those_files(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write({**warc_batch(1, "a.warc.gz"), "warc_files": [{"warc_file": "a.warc.gz", "captures": 1}]})
+    store.write(warc_batch(2, "a.warc.gz"))
+    store.write(warc_batch(3, "b.warc.gz"))
+    # a.warc.gz read again now holds only record 2, without images
+    rows = warc_batch(2, "a.warc.gz", images=0)
+    assert store.write(rows, replace_files=["a.warc.gz"])
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        assert con.execute("SELECT capture_id FROM captures ORDER BY 1").fetchall() == [("<c2>",), ("<c3>",)]
+        assert con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall() == [("<c2>",), ("<c3>",)]
+        assert con.execute("SELECT article_id FROM images ORDER BY 1").fetchall() == [("<c3>",)]
+        assert con.execute("SELECT count(*) FROM warc_files").fetchone()[0] == 0
+
+
+def test_an_article_written_again_loses_the_images_it_no_longer_has(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(warc_batch(1, "a.warc.gz", images=2))
+    store.write({"articles": batch(1)["articles"]})  # re-extracted: no images now
+    assert count(store.path, "images") == 0
+
+
+def test_a_spooled_replacement_is_merged_as_one(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(warc_batch(1, "a.warc.gz"))
+    with subprocess.Popen([sys.executable, "-c", HOLD, str(store.path)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        assert store.write(warc_batch(2, "a.warc.gz"), replace_files=["a.warc.gz"]) is False
+        assert store.spooled() == 1
+        holder.communicate("\n", timeout=30)
+    assert store.merge_spool() == 1
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        assert con.execute("SELECT capture_id FROM captures").fetchall() == [("<c2>",)]
+
+
+def test_connect_waits_for_a_short_hold(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.ensure_schema()
+    # a writer (a crawl's batch) holds the file for a moment
+    hold_briefly = HOLD.replace("read_only=True", "read_only=False").replace(
+        "sys.stdin.readline()", "import time; time.sleep(0.5)")
+    assert hold_briefly != HOLD
+    with subprocess.Popen([sys.executable, "-c", hold_briefly, str(store.path)], stdout=subprocess.PIPE,
+                          text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreBusy):
+            with store.connect(read_only=True):
+                pass
+        with store.connect(read_only=True, wait=20) as con:  # wait it out
+            assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+        holder.wait(timeout=30)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 VIETNAM = timezone(timedelta(hours=7))  # dates given without a zone are days in Vietnam
 DB_NAME = "baotinh.duckdb"
-TABLES = ("runs", "captures", "articles", "figures", "images")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -115,35 +114,11 @@ def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites:
 
 
 # -- tables ------------------------------------------------------------------------------------------------
-# TEMPORARY, until the `db` branch lands: pipelines.tables_export.export_tables(db_path, out_dir, site, since,
-# until) replaces this function (same signature); the lead switches the call in run() when merging.
-def export_tables_local(
-    db_path: Path, out_dir: Path, site: str | None = None, since: datetime | None = None,
-    until: datetime | None = None, sites: dict[str, Site] | None = None,
-) -> list[Path]:
-    import duckdb
+def export_selected_tables(db_path: Path, out_dir: Path, selection: Selection) -> list[Path]:
+    """The tables of the selection as Parquet (pipelines.tables_export; `until` is an excluded instant)."""
+    from pipelines.tables_export import export_tables
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = select_captures(con, Selection(site, since, until), sites or {})
-        con.execute("CREATE TEMP TABLE chosen (capture_id VARCHAR)")
-        con.executemany("INSERT INTO chosen VALUES (?)", [(r["capture_id"],) for r in rows])
-        queries = {
-            "captures": "SELECT * FROM captures WHERE capture_id IN (SELECT capture_id FROM chosen)",
-            "runs": "SELECT * FROM runs WHERE run_id IN (SELECT run_id FROM captures "
-                    "WHERE capture_id IN (SELECT capture_id FROM chosen))",
-            "articles": "SELECT * FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen)",
-            "figures": "SELECT * FROM figures WHERE article_id IN "
-                       "(SELECT article_id FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen))",
-            "images": "SELECT * FROM images WHERE article_id IN "
-                      "(SELECT article_id FROM articles WHERE capture_id IN (SELECT capture_id FROM chosen))",
-        }
-        written = []
-        for table in TABLES:
-            target = out_dir / f"{table}.parquet"
-            con.execute(f"COPY ({queries[table]}) TO '{target.as_posix()}' (FORMAT parquet)")
-            written.append(target)
-    return written
+    return export_tables(db_path, out_dir, selection.site, selection.since, selection.until)
 
 
 # -- progress ------------------------------------------------------------------------------------------------
@@ -242,8 +217,7 @@ def run(args: argparse.Namespace) -> int:
     sites = registry(args)
     if args.parquet:
         out = Path(args.parquet)
-        written = export_tables_local(data_dir / DB_NAME, out, selection.site, selection.since, selection.until,
-                                      sites)
+        written = export_selected_tables(data_dir / DB_NAME, out, selection)
         say(f"{len(written)} tables written to {out}")
         return 0
 
@@ -297,8 +271,7 @@ def run(args: argparse.Namespace) -> int:
         write_wacz(out / "baotinh.wacz", warcs, lines, page_rows, title=f"baotinh: {selection.describe()}",
                    description="Vietnamese provincial news pages archived by baotinh",
                    progress=Progress("writing WACZ", total))
-    # switch to pipelines.tables_export.export_tables when the `db` branch lands (see export_tables_local)
-    export_tables_local(data_dir / DB_NAME, out / "tables", selection.site, selection.since, selection.until, sites)
+    export_selected_tables(data_dir / DB_NAME, out / "tables", selection)
     (out / "README.md").write_text(
         render_readme(selection.describe(), len(rows), revisits, len(originals), len(warcs), len(page_rows),
                       wacz=not args.no_wacz),
