@@ -16,15 +16,18 @@ Settings: BAOTINH_DATA_DIR, BAOTINH_RUN_ID, STORE_BATCH_SIZE, STORE_FLUSH_INTERV
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from twisted.internet import task
+from twisted.internet.defer import Deferred
 
 from archive.capture import Capture, capture_written
 from crawler.registry import Site
@@ -100,6 +103,10 @@ class Recorder:
         self.started_at = datetime.now(UTC)
         self.warc_files: dict[str, list[int]] = {}  # name -> [captures, articles]
         self._loop: task.LoopingCall | None = None
+        # One writer thread, so batches reach the database in order while the reactor goes on fetching:
+        # a batch holds the file ~0.1 s (connect, insert, checkpoint), which on the reactor thread stalls
+        # every download for that long.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baotinh-store")
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -130,9 +137,23 @@ class Recorder:
             return
         self.pending["runs"] = [self._run_row("running", finished=False)]  # counters so far, in the same batch
         batch, self.pending, self.pending_rows = self.pending, {}, 0
-        written = self.store.write(batch)
-        key = "store/batches_written" if written else "store/batches_spooled"
-        self.stats.inc_value(key)
+        self._write(batch)
+
+    def _write(self, batch: Batch) -> Future[bool]:
+        future = self._writer.submit(self.store.write, batch)
+        future.add_done_callback(self._written)
+        return future
+
+    def _written(self, future: Future[bool]) -> None:
+        # in the writer thread: stats belong to the reactor thread. (Imported here: importing the reactor at
+        # module level would install Twisted's default one before Scrapy installs the asyncio reactor.)
+        from twisted.internet import reactor
+
+        if future.exception() is not None:
+            reactor.callFromThread(logger.error, "batch write failed: %s", future.exception())
+            return
+        key = "store/batches_written" if future.result() else "store/batches_spooled"
+        reactor.callFromThread(self.stats.inc_value, key)
 
     def sites(self) -> dict[str, Any]:
         spider = self.crawler.spider
@@ -158,7 +179,7 @@ class Recorder:
         for key, value in self.crawler.settings.getdict("BAOTINH_RECOVERY_STATS").items():
             self.stats.set_value(key, value)  # what recovery did before the crawl (crawler.runner)
         sites = getattr(self.crawler.spider, "sites", {}).values()
-        self.store.write({"runs": [self._run_row("running", finished=False)], "sites": [site_row(s) for s in sites]})
+        self._write({"runs": [self._run_row("running", finished=False)], "sites": [site_row(s) for s in sites]})
         self._loop = task.LoopingCall(self.flush)
         self._loop.start(self.interval, now=False)
 
@@ -182,7 +203,8 @@ class Recorder:
             self.warc_files.setdefault(item["warc_file"], [0, 0])[1] += 1
         self._add(rows)
 
-    def spider_closed(self, reason: str) -> None:
+    def spider_closed(self, reason: str) -> Deferred[None]:
+        """Returns when every batch is written (Scrapy waits for it before the crawl ends)."""
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self.flush()
@@ -191,7 +213,13 @@ class Recorder:
         # every record of these files now has its rows (here or in the spool): `baotinh index` can skip them
         files = [{"warc_file": name, "run_id": self.run_id, "captures": captures, "articles": articles,
                   "indexed_at": row["finished_at"]} for name, (captures, articles) in sorted(self.warc_files.items())]
-        self.store.write({"runs": [row], "warc_files": files})
+        last = self._write({"runs": [row], "warc_files": files})
+        self._writer.shutdown(wait=False)  # the queue drains; `last` is the end of it
+        done: Deferred[None] = Deferred.fromFuture(asyncio.wrap_future(last))
+        done.addBoth(lambda _: self._closed(row, status))
+        return done
+
+    def _closed(self, row: dict[str, Any], status: str) -> None:
         sites = self.sites()
         append_run(self.data_dir, {
             "run_id": self.run_id, "command": self.command, "started_at": self.started_at.isoformat(),
