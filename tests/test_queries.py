@@ -105,3 +105,22 @@ def test_articles_by_month(fixture_db: Path) -> None:
     rows = run_query(fixture_db, "articles_by_month.sql", site="baophutho", since="2026-02-15")
     assert [(r["month"], r["articles"], r["authors"]) for r in rows] == [("2026-03-01", 3, 1)]
     assert article_id(0)  # the January article is before `since`
+
+
+def test_largest_money(fixture_db: Path) -> None:
+    rows = run_query(fixture_db, "largest_money.sql")
+    assert [(r["currency"], r["amount"], r["as_written"]) for r in rows] == [
+        ("USD", 1.25e9, "1.250 triệu USD"), ("USD", 12.5e6, "12,5 triệu USD"), ("đồng", 15e9, "15 tỷ đồng")]
+    assert [r["amount"] for r in run_query(fixture_db, "largest_money.sql", top=1)] == [1.25e9, 15e9]
+    assert [r["as_written"] for r in run_query(fixture_db, "largest_money.sql", currency="đồng")] == ["15 tỷ đồng"]
+    assert run_query(fixture_db, "largest_money.sql", since="2026-03-15", until="2026-03-30") == []
+    assert [r["amount"] for r in run_query(fixture_db, "largest_money.sql", since="2026-03-31")] == [1.25e9]
+
+
+def test_percent_changes(fixture_db: Path) -> None:
+    rows = run_query(fixture_db, "percent_changes.sql")
+    assert [(r["change"], r["percent"], r["subject"]) for r in rows] == [
+        ("increase", 7.5, "tốc độ tăng trưởng kinh tế")]
+    assert run_query(fixture_db, "percent_changes.sql", change="decrease") == []
+    assert len(run_query(fixture_db, "percent_changes.sql", subject="tang truong")) == 1
+    assert run_query(fixture_db, "percent_changes.sql", site="vccidata") == []
