@@ -177,7 +177,7 @@ def _analyse_response(response: StoredResponse, site: Site) -> tuple[str, Any]:
     from scrapy.http import Headers, TextResponse
     from scrapy.responsetypes import responsetypes
 
-    from crawler.spiders.discovery import looks_like_article
+    from crawler.spiders.discovery import is_article_page
     from pipelines.analysis import analyse
 
     try:
@@ -194,11 +194,7 @@ def _analyse_response(response: StoredResponse, site: Site) -> tuple[str, Any]:
             content_type and not content_type.startswith((b"text/html", b"application/xhtml"))
         ):
             return "not_html", None
-        # the spider's decision (NewsSpider.parse_page): the site's pattern, else the page itself
-        verdict = site.is_article_url(response.url)
-        if verdict is None:
-            verdict = looks_like_article(response.url, page.selector)
-        if not verdict:
+        if not is_article_page(site, response.url, page.selector):  # as NewsSpider.parse_page decides
             return "listing", None
         analysis = analyse(page.text, response.url, response.date)
         return ("article", analysis) if analysis is not None else ("not_article", None)

@@ -12,10 +12,14 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
+
+if TYPE_CHECKING:
+    from crawler.registry import Site
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
@@ -182,3 +186,10 @@ def looks_like_article(url: str, page: Selector) -> bool:
     if signal is not None:
         return signal and urlsplit(url).path not in ("", "/")
     return url_looks_like_article(url)
+
+
+def is_article_page(site: Site, url: str, page: Selector) -> bool:
+    """The crawl's one decision, also made by `baotinh index` on archived pages: the site's article pattern
+    when it has one, else the page itself (`looks_like_article`)."""
+    verdict = site.is_article_url(url)
+    return looks_like_article(url, page) if verdict is None else verdict

@@ -37,7 +37,7 @@ from crawler.registry import RegistryError, Site, load_sites
 from crawler.spiders.discovery import (
     DiscoveryError,
     feed_links,
-    looks_like_article,
+    is_article_page,
     parse_feed,
     parse_sitemap,
 )
@@ -237,10 +237,7 @@ class NewsSpider(Spider):
             logger.warning("%s: %s: %s", site.slug, response.url, page.detail)
             if page.problem in ("empty", "binary"):
                 return
-        verdict = site.is_article_url(response.url)
-        if verdict is None:
-            verdict = looks_like_article(response.url, response.selector)
-        if verdict:
+        if is_article_page(site, response.url, response.selector):
             stats.inc_value(f"site/{site.slug}/article_pages")
             self.incremental.record_article(response)
             yield {
