@@ -20,11 +20,22 @@ from crawler.demo.server import SiteServer
 from crawler.registry import Site, parse_site
 
 WIDTH = 72
+DEMO_PORT = 8941  # the first site's; the next ones follow
 
 
 def site_folders() -> list[Path]:
     root = Path(str(resources.files("crawler.demo") / "site"))
     return sorted(p for p in root.iterdir() if (p / "index.html").is_file())
+
+
+def demo_server(folder: Path, port: int) -> SiteServer:
+    """The same port every time when it is free, so a second demo crawls the same URLs incrementally (with
+    new ports every page would be new to it); any free port otherwise."""
+    try:
+        return SiteServer(folder, port=port)
+    except OSError:
+        print(f"port {port} is taken; serving {folder.name} on another one (this demo's URLs are new to {folder.name})")
+        return SiteServer(folder)
 
 
 def registry_entry(folder: Path, server: SiteServer) -> Site:
@@ -48,9 +59,12 @@ def summary(data_dir: Path) -> str:
     db = data_dir / "baotinh.duckdb"
     lines = []
     with duckdb.connect(str(db), read_only=True) as con:
-        captures, hops = con.execute(
-            "SELECT count(*), count(*) FILTER (status BETWEEN 300 AND 399) FROM captures").fetchone()
-        lines.append(f"captures: {captures} responses archived ({hops} redirect hop(s), robots.txt included)")
+        captures, hops, unchanged = con.execute(
+            "SELECT count(*), count(*) FILTER (status BETWEEN 300 AND 399 AND status <> 304), "
+            "count(*) FILTER (status = 304) FROM captures").fetchone()
+        lines.append(f"captures: {captures} responses archived ({hops} redirect hop(s), robots.txt included"
+                     + (f", {unchanged} answered 304 Not Modified to a conditional request" if unchanged else "")
+                     + ")")
         for site, n in con.execute("SELECT site, count(*) FROM articles GROUP BY site ORDER BY site").fetchall():
             lines.append(f"articles: {n:>3}  {site}")
         for title, published, author in con.execute(
@@ -81,7 +95,7 @@ def examples(data_dir: Path) -> str:
 def run_demo(data_dir: Path, serve_only: bool = False) -> int:
     from crawler.runner import run_crawl
 
-    servers = [(folder, SiteServer(folder).start()) for folder in site_folders()]
+    servers = [(folder, demo_server(folder, DEMO_PORT + i).start()) for i, folder in enumerate(site_folders())]
     try:
         sites = [registry_entry(folder, server) for folder, server in servers]
         for site, (_, server) in zip(sites, servers, strict=True):
