@@ -29,15 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.capture import Capture
 from archive.digests import FILE_NAME as DIGESTS_FILE
 from archive.digests import DigestIndex
 from archive.reader import StoredResponse, iter_responses
 from archive.repair import is_locked, repair_open_file
-from archive.writer import OPEN_SUFFIX, RecordRef
+from archive.writer import OPEN_SUFFIX
+from crawler.indexer import stored_capture_row
 from crawler.lock import Holder
 from crawler.pagetext import page_text
-from crawler.recorder import capture_row
 from crawler.state import (
     ARTICLES_FILE,
     append_jsonl,
@@ -152,7 +151,7 @@ def _restore_file(path: Path, run_id: str, stored: set[str], extracted: set[str]
     for record in iter_responses(path):
         in_file.add(record.record_id)
         if record.record_id not in stored:
-            batch.setdefault("captures", []).append(capture_row(_capture(record), run_id))
+            batch.setdefault("captures", []).append(stored_capture_row(record, run_id, None))
             report.captures += 1
             rows += 1
         entry = journal.get(record.record_id)
@@ -180,15 +179,6 @@ def _stored_ids(store: Store, warc_files: list[str]) -> tuple[set[str], set[str]
             "LEFT JOIN articles a ON a.article_id = c.capture_id WHERE c.warc_file IN (SELECT unnest(?))",
             [warc_files]).fetchall()
     return {r[0] for r in rows}, {r[0] for r in rows if r[1]}
-
-
-def _capture(record: StoredResponse) -> Capture:
-    mime = record.header("Content-Type")
-    ref = RecordRef(record.warc_file, record.offset, record.length, record.record_id, record.payload_digest,
-                    record.date)
-    return Capture(url=record.url, status=record.status,
-                   mime=mime.split(";")[0].strip().lower() if mime else None,
-                   fetched_at=record.date, ref=ref, revisit=record.record_type == "revisit")
 
 
 def _article_rows(record: StoredResponse, site: str) -> Batch:

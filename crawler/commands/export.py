@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
 from crawler.registry import Site
+from crawler.warc_records import SiteResolver
 
 if TYPE_CHECKING:
     import duckdb
@@ -84,15 +85,6 @@ class Selection:
         return ", ".join(parts)
 
 
-def site_of(url: str, sites: dict[str, Site], cache: dict[str, str]) -> str:
-    """The slug a crawl gives `url`: the registry site that owns it, else the slug of its host."""
-    host = url.split("/", 3)[2] if "://" in url else url
-    if host not in cache:
-        owner = next((s.slug for s in sites.values() if s.owns(url)), None)
-        cache[host] = owner or Site.from_start_url(url).slug
-    return cache[host]
-
-
 def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites: dict[str, Site]) -> list[dict]:
     query = "SELECT capture_id, url, fetched_at, warc_file, warc_offset, warc_length, revisit FROM captures"
     conditions, params = [], []
@@ -108,8 +100,9 @@ def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites:
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     if selection.site:
-        cache: dict[str, str] = {}
-        rows = [r for r in rows if site_of(r["url"], sites, cache) == selection.site]
+        # the slug a crawl gives the URL: the registry site that owns it, else its host's own
+        resolver = SiteResolver([], sites)
+        rows = [r for r in rows if resolver.site_for(r["url"]).slug == selection.site]
     return rows
 
 
