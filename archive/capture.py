@@ -47,7 +47,7 @@ capture_written = object()  # signal: capture_written(capture: Capture)
 
 STARTED_KEY = "_archive_started"
 # Response flags that mean the body is not all the server meant to send, as WARC-Truncated reasons:
-# "download_stopped" is a body cut on purpose (crawler.guards.BodySizeLimit), "dataloss" a lost connection.
+# "download_stopped" is a body cut on purpose (crawler.middlewares.guards.BodySizeLimit), "dataloss" a lost connection.
 TRUNCATION_FLAGS = {"download_stopped": "length", "dataloss": "disconnect"}
 # Credentials never go into an archive handed to researchers.
 PRIVATE_REQUEST_HEADERS = {b"cookie", b"authorization", b"proxy-authorization"}

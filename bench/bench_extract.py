@@ -16,7 +16,7 @@ from pathlib import Path
 
 import trafilatura
 
-from pipelines.extract import extract
+from pipelines.extraction.extract import extract
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 ROUNDS = 2
@@ -59,7 +59,7 @@ def main() -> None:
     bare, ours = len(pages) / spent["bare"], len(pages) / spent["ours"]
     print(f"   pages: {len(pages)} (best of {ROUNDS} rounds, CPU time, alternating page by page)")
     print(f"   trafilatura.bare_extraction(with_metadata=True): {bare:6.1f} pages/s")
-    print(f"   pipelines.extract.extract():                     {ours:6.1f} pages/s")
+    print(f"   pipelines.extraction.extract.extract():                     {ours:6.1f} pages/s")
     print(f"   ratio extract/trafilatura: {ours / bare:.2f}x (target >= 0.70x)")
 
 

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pipelines.figures import find_figures
+from pipelines.figures.find import find_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "figures" / "corpus.jsonl.gz"

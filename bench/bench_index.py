@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive.writer import Exchange, WarcFileWriter
-from crawler.indexer import IndexProgress, index_warcs
-from pipelines.store import Store
+from crawler.ingest.index import IndexProgress, index_warcs
+from pipelines.database.store import Store
 
 PAGES = 600
 REPEATS = 3

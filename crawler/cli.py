@@ -7,8 +7,8 @@ import sys
 
 from crawler.commands import crawl, demo, export, index, search, shell, sites, status, verify
 from crawler.commands.common import EXIT_USAGE, UsageError
-from crawler.lock import EXIT_LOCKED, LockHeld
 from crawler.registry import RegistryError
+from crawler.run.lock import EXIT_LOCKED, LockHeld
 
 # One line per command; each module has add_parser() and run().
 COMMANDS = [crawl, status, index, search, shell, sites, export, verify, demo]

@@ -1,7 +1,7 @@
 """Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
 override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
-(pipelines.extraction), STORE_* (crawler.recorder), POLITENESS_* (crawler.politeness), GUARD_*
-(crawler.guards), BAOTINH_* (the spider and the command line).
+(crawler.ingest.workers), STORE_* (crawler.extensions.recorder), POLITENESS_* (crawler.middlewares.politeness),
+GUARD_* (crawler.middlewares.guards), BAOTINH_* (the spider and the command line).
 """
 
 import os
@@ -31,7 +31,7 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
-# crawler.politeness: robots.txt Crawl-delay, back-off on 429/503, giving up on a failing site
+# crawler.middlewares.politeness: robots.txt Crawl-delay, back-off on 429/503, giving up on a failing site
 POLITENESS_MAX_FAILURES = 10  # failed fetches in a row (retries count) before a site is given up for the run
 POLITENESS_BACKOFF = 30.0  # seconds a host is paused after a 429/503 without Retry-After
 POLITENESS_RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this run (cron comes back)
@@ -49,11 +49,11 @@ BAOTINH_LOOPBACK_UNTHROTTLED = True
 BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
 BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
 BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
-# incremental (crawler.state): archived article URLs are skipped unless BAOTINH_REFRESH (`--refresh`)
+# incremental (crawler.run.state): archived article URLs are skipped unless BAOTINH_REFRESH (`--refresh`)
 BAOTINH_REFRESH = False
 BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older lastmod are skipped
 
-# -- bad input (crawler.guards) -----------------------------------------------------------------------------
+# -- bad input (crawler.middlewares.guards) ------------------------------------------------------------------
 GUARD_MAX_BODY = 16 * 1024 * 1024  # bodies are cut here and archived with WARC-Truncated: length
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # decompressed size at which a gzip/br body is refused (decompression bomb)
 DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySizeLimit logs its own
@@ -63,7 +63,7 @@ BAOTINH_DATA_DIR = "data"
 BAOTINH_RUN_ID = None  # set by the command line; a fresh id otherwise
 BAOTINH_COMMAND = "crawl"
 BAOTINH_PROGRESS_INTERVAL = 10.0
-BAOTINH_RECOVERY_STATS = {}  # set by the command line: what recovery did before the crawl (crawler.recovery)
+BAOTINH_RECOVERY_STATS = {}  # set by the command line: what recovery did before the crawl (crawler.ingest.recovery)
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
@@ -87,16 +87,16 @@ STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
 DOWNLOADER_MIDDLEWARES = {
     # nearer the network than HttpCompression (590) and Redirect (600): bodies as sent, every hop
     "archive.capture.WarcCapture": 950,
-    "crawler.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
-    "crawler.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
-    "crawler.politeness.Politeness": 560,  # between RetryMiddleware (550) and the network: sees every attempt
+    "crawler.middlewares.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
+    "crawler.middlewares.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
+    "crawler.middlewares.politeness.Politeness": 560,  # between Retry (550) and the network: every attempt
 }
 ITEM_PIPELINES = {
-    "pipelines.extraction.ExtractPipeline": 300,
+    "crawler.ingest.workers.ExtractPipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.recorder.Recorder": 100,
-    "crawler.progress.Progress": 200,
+    "crawler.extensions.recorder.Recorder": 100,
+    "crawler.extensions.progress.Progress": 200,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 LOG_FORMATTER = "crawler.logformatter.BaotinhLogFormatter"

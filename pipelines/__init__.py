@@ -1,1 +1,1 @@
-"""From HTML to rows: pure extraction functions, thin Scrapy pipelines around them, the DuckDB store."""
+"""Pure functions from HTML and text to rows, by concern: extraction, figures, the database."""

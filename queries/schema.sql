@@ -6,12 +6,12 @@
 --
 -- Schema version: 2 (recorded in schema_migrations). Version 1 was the first release (no sites, no
 -- captures.site). A change to an existing table is a new numbered file in queries/migrations/, applied once
--- by pipelines/schema.py before this file runs; this file always describes the latest version.
+-- by pipelines/database/schema.py before this file runs; this file always describes the latest version.
 --
 -- Times are TIMESTAMPTZ (an instant). The shell shows them in its TimeZone setting; queries/init.sql sets
 -- 'Asia/Ho_Chi_Minh'. Days and months below are Vietnamese local dates (UTC+7), whatever the setting.
 -- The `search_articles` macro and the fts_main_search_docs schema are not here: they need the FTS extension
--- and are made by pipelines/search_index.py after each crawl or index run.
+-- and are made by pipelines/database/search_index.py after each crawl or index run.
 
 -- The schema versions this database has reached.
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS figures (
     base_unit    VARCHAR,               -- "đồng"
     kind         VARCHAR,               -- count, percent, money, area, length, mass, volume, power, energy,
                                         -- temperature, age, rate, multiple, duration, ratio, date, year, time, rank
-                                        -- (pipelines/figures.py KINDS; a range keeps the kind of what it measures)
+                                        -- (pipelines/figures/find.py KINDS; a range keeps the kind of what it measures)
     change       VARCHAR,               -- increase, decrease or none
     subject      VARCHAR,               -- the counted noun phrase: "đơn vị hành chính cấp xã"
     raw          VARCHAR,               -- the text as it appears
@@ -114,7 +114,7 @@ CREATE TABLE IF NOT EXISTS warc_files (
 );
 
 -- The folded text that full-text search indexes: one row per article of latest_articles. Rebuilt by
--- pipelines/search_index.py after each crawl or index run; FTS builds fts_main_search_docs over it.
+-- pipelines/database/search_index.py after each crawl or index run; FTS builds fts_main_search_docs over it.
 CREATE TABLE IF NOT EXISTS search_docs (
     article_id VARCHAR PRIMARY KEY,     -- → articles.article_id
     site       VARCHAR,                 -- → sites.site

@@ -97,7 +97,7 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def duckdb_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO,
                timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the DuckDB shell of duckdb-cli (installed beside this Python), as a researcher would."""
-    from pipelines.search_index import ENV_EXTENSIONS, extension_directory
+    from pipelines.database.search_index import ENV_EXTENSIONS, extension_directory
 
     binary = Path(sys.executable).with_name("duckdb")
     folder = extension_directory()

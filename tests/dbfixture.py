@@ -1,6 +1,6 @@
 """A small database with what the saved queries and search need: two sites, a repost, figures, two runs.
 
-Rows go in through the Store, as a crawl's do; the search index is then built by pipelines.search_index.
+Rows go in through the Store, as a crawl's do; the search index is then built by pipelines.database.search_index.
 Dates are frozen at +07:00.
 """
 
@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from pipelines.search_index import refresh
-from pipelines.store import Store
+from pipelines.database.search_index import refresh
+from pipelines.database.store import Store
 
 VN = timezone(timedelta(hours=7))
 WARC = "baotinh-20260312020000000-00000-test.warc.gz"

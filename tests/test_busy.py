@@ -14,7 +14,7 @@ import pytest
 
 from archive.reader import iter_responses
 from crawler.demo.server import SiteServer
-from pipelines.store import Store
+from pipelines.database.store import Store
 from tests.conftest import SITES, run_baotinh, start_baotinh
 
 BUSY_LINE = "is open in another process; keeping rows in"

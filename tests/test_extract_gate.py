@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.article import Article
-from pipelines.extract import extract
+from pipelines.extraction.article import Article
+from pipelines.extraction.extract import extract
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ZYTE = CORPUS / "zyte"

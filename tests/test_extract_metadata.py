@@ -8,11 +8,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipelines import bylines, extract, vi_dates
-from pipelines.article_meta import strip_site_name
-from pipelines.bylines import Byline, dateline_credit, is_site_name, parse_byline, split_photo_credit
-from pipelines.extract import EXTRACTOR_VERSION
-from pipelines.vi_dates import parse_datetime, parse_stamp
+from pipelines.extraction import bylines, extract
+from pipelines.extraction import published as vi_dates
+from pipelines.extraction.bylines import Byline, dateline_credit, is_site_name, parse_byline, split_photo_credit
+from pipelines.extraction.extract import EXTRACTOR_VERSION
+from pipelines.extraction.metadata import strip_site_name
+from pipelines.extraction.published import parse_datetime, parse_stamp
 from tests.extract_fixtures.pages import AUTHOR, PARAGRAPHS, SAPO, TITLE, URL, article_page
 
 VN = timezone(timedelta(hours=7))

@@ -8,9 +8,9 @@ import pkgutil
 
 import pytest
 
-import pipelines
-from pipelines.article import Article
-from pipelines.extract import extract
+from pipelines import extraction
+from pipelines.extraction.article import Article
+from pipelines.extraction.extract import extract
 from tests.extract_fixtures.pages import PARAGRAPHS, TITLE, URL, article_page, listing_page
 
 SECTION = "https://baophutho.vn/kinh-te.htm"
@@ -87,16 +87,16 @@ def test_same_page_same_article() -> None:
 
 
 EXTRACTION_MODULES = (
-    "extract", "article", "article_body", "article_images", "article_meta", "box_pruner", "bylines",
-    "page_kind", "page_signals", "vi_dates", "vi_rules",
+    "extract", "article", "body", "images", "metadata", "boxes", "bylines", "page_kind", "signals", "published",
+    "rules",
 )  # fmt: skip
 
 
 def test_no_module_level_mutable_state() -> None:
     """extract() runs in a process pool and over archives: nothing may be cached between calls."""
-    assert set(EXTRACTION_MODULES) <= {info.name for info in pkgutil.iter_modules(pipelines.__path__)}
+    assert set(EXTRACTION_MODULES) == {info.name for info in pkgutil.iter_modules(extraction.__path__)}
     for module_name in EXTRACTION_MODULES:
-        module = importlib.import_module(f"pipelines.{module_name}")
+        module = importlib.import_module(f"pipelines.extraction.{module_name}")
         for name, value in vars(module).items():
             if not name.startswith("__"):
-                assert not isinstance(value, list | dict | set), f"pipelines.{module_name}.{name} is mutable"
+                assert not isinstance(value, list | dict | set), f"pipelines.extraction.{module_name}.{name} is mutable"

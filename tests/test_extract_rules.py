@@ -1,6 +1,6 @@
 """Every Vietnamese rule against its own example: alone, in the body cleaner, and inside a real page.
 
-A new rule in pipelines/vi_rules.py is tested here without a line of test code: its example must
+A new rule in pipelines/extraction/rules.py is tested here without a line of test code: its example must
 match it, vanish from an article that carries it, and leave the article's paragraphs alone.
 """
 
@@ -11,10 +11,10 @@ import html
 import pytest
 from trafilatura.utils import load_html
 
-from pipelines.article_body import clean_body
-from pipelines.box_pruner import prune_boxes
-from pipelines.extract import extract
-from pipelines.vi_rules import BOX_CLASSES, BOX_TITLES, LINE_RULES, match_line
+from pipelines.extraction.body import clean_body
+from pipelines.extraction.boxes import prune_boxes
+from pipelines.extraction.extract import extract
+from pipelines.extraction.rules import BOX_CLASSES, BOX_TITLES, LINE_RULES, match_line
 from tests.extract_fixtures.pages import PARAGRAPHS, URL, article_page
 
 COMMENT = "Nguyễn Văn Bình đã viết: bài báo rất hay, mong tòa soạn có thêm nhiều bài về nông nghiệp sạch."

@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import figure_dates, figures, quantities, text_spans, units, vi_context, vi_numbers
-from pipelines.figures import KINDS, find_figures
+from pipelines.figures import context as vi_context
+from pipelines.figures import dates as figure_dates
+from pipelines.figures import find as figures
+from pipelines.figures import numbers as vi_numbers
+from pipelines.figures import quantities, units
+from pipelines.figures import spans as text_spans
+from pipelines.figures.find import KINDS, find_figures
 
 CORPUS = Path(__file__).parent / "fixtures" / "figures" / "corpus.jsonl.gz"
 

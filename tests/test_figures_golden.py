@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.figures import find_figures
+from pipelines.figures.find import find_figures
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 FIELDS = ("raw", "value", "value_to", "unit", "scaled_value", "base_unit", "kind", "change", "subject")

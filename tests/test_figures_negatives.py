@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.figures import find_figures
+from pipelines.figures.find import find_figures
 
 
 def raws(text: str) -> list[str]:

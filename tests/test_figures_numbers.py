@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.figures import find_figures
-from pipelines.vi_numbers import looks_english, parse_number
+from pipelines.figures.find import find_figures
+from pipelines.figures.numbers import looks_english, parse_number
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.figure import Figure
-from pipelines.figures import KINDS, find_figures
+from pipelines.figures.figure import Figure
+from pipelines.figures.find import KINDS, find_figures
 
 
 def figure(text: str, raw: str) -> Figure:

@@ -15,8 +15,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import SiteServer
-from crawler.spiders.incremental import parse_since
-from crawler.state import SiteState, read_runs, site_folder
+from crawler.middlewares.incremental import parse_since
+from crawler.run.state import SiteState, read_runs, site_folder
 from tests.conftest import SITES, DatabaseHeld, run_baotinh, sql, warcio_check
 
 DISCOVERY = {"/robots.txt", "/", "/sitemap.xml", "/sitemap-news.xml", "/rss.xml", "/thoi-su/", "/kinh-te/"}

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from crawler.demo.server import SiteServer
+from crawler.ingest.records import SiteResolver
 from crawler.registry import Site, parse_site
-from crawler.warc_records import SiteResolver
 from tests.conftest import run_baotinh
 
 # What a crawl and an index run may differ in: which run wrote a row, and when rows were written.
@@ -145,7 +145,7 @@ def test_index_while_the_database_is_held(crawled: Path, tmp_path: Path) -> None
 def test_scan_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     from archive.reader import iter_responses
-    from crawler.warc_records import scan_records
+    from crawler.ingest.records import scan_records
 
     (path,) = list((crawled / "warc").glob("*.warc.gz"))
     scanned = list(scan_records(path, chunk_size=997))  # records across chunk boundaries too
@@ -161,7 +161,7 @@ def test_scan_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path
 
 
 def test_a_damaged_record_costs_that_record_only(crawled: Path, tmp_path: Path) -> None:
-    from crawler.warc_records import scan_records
+    from crawler.ingest.records import scan_records
 
     data = warcs_only(crawled, tmp_path / "data")
     (path,) = list((data / "warc").glob("*.warc.gz"))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archive.reader import read_response
-from crawler.state import read_jsonl, read_runs, site_folder
+from crawler.run.state import read_jsonl, read_runs, site_folder
 from tests.conftest import SITES, run_baotinh, sql, start_baotinh, warcio_check
 from tests.hostile import HostileServer
 

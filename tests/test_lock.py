@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.lock import LockHeld, RunLock
+from crawler.run.lock import LockHeld, RunLock
 from tests.conftest import run_baotinh
 
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from crawler.lock import RunLock
+from crawler.run.lock import RunLock
 lock = RunLock(Path(sys.argv[1]))
 lock.acquire(run_id="20260312T031500Z-beef")
 print("locked", flush=True)

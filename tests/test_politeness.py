@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
-from crawler.politeness import parse_retry_after
-from crawler.state import read_runs
+from crawler.middlewares.politeness import parse_retry_after
+from crawler.run.state import read_runs
 from tests.conftest import SITES, run_baotinh, sql
 
 

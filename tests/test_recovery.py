@@ -1,5 +1,5 @@
 """What a killed run leaves, put right: `.open` WARC files repaired (archive.repair) and the records the run
-archived but never stored restored into the database (crawler.recovery), against real files."""
+archived but never stored restored into the database (crawler.ingest.recovery), against real files."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 from archive.reader import iter_responses
 from archive.repair import repair_open_file, whole_records_end
 from archive.writer import Exchange, WarcFileWriter
-from crawler.lock import Holder
-from crawler.recorder import DB_NAME
-from crawler.recovery import recover, seed_journals
-from crawler.state import ArchivedArticle, SiteState, read_runs, site_folder
-from pipelines.store import Store
+from crawler.extensions.recorder import DB_NAME
+from crawler.ingest.recovery import recover, seed_journals
+from crawler.run.lock import Holder
+from crawler.run.state import ArchivedArticle, SiteState, read_runs, site_folder
+from pipelines.database.store import Store
 from tests.conftest import DatabaseHeld, sql, warcio_check
 
 WHEN = datetime(2026, 3, 12, 2, 14, tzinfo=UTC)

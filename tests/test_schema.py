@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.schema import SCHEMA_VERSION, SchemaError, apply_schema, current_version, migrations, schema_sql
-from pipelines.store import Store
-from pipelines.tables_export import table_docs
+from pipelines.database.export import table_docs
+from pipelines.database.schema import SCHEMA_VERSION, SchemaError, apply_schema, current_version, migrations, schema_sql
+from pipelines.database.store import Store
 from tests.conftest import REPO, duckdb_cli
 
 TABLES = {"schema_migrations", "sites", "runs", "captures", "articles", "figures", "images", "warc_files",

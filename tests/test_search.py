@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import search_index
-from pipelines.schema import schema_sql
-from pipelines.search import search
-from pipelines.store import Store
+from pipelines.database import search_index
+from pipelines.database.schema import schema_sql
+from pipelines.database.search import search
+from pipelines.database.store import Store
 from tests.conftest import REPO, duckdb_cli, run_baotinh
 from tests.dbfixture import VN, article_id, fixture_rows
 

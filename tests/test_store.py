@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.store import Store, StoreBusy
+from pipelines.database.store import Store, StoreBusy
 
 VN = timezone(timedelta(hours=7))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.tables_export import TABLES, export_tables, table_docs
+from pipelines.database.export import TABLES, export_tables, table_docs
 from tests.dbfixture import article_id
 
 

@@ -52,8 +52,8 @@ def overrides(pairs: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.runner import run_crawl
-    from crawler.spiders.incremental import parse_since
+    from crawler.middlewares.incremental import parse_since
+    from crawler.run.runner import run_crawl
     from crawler.spiders.news import resolve_sites
 
     sites_registry = registry(args)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
+from crawler.ingest.records import SiteResolver
 from crawler.registry import Site
-from crawler.warc_records import SiteResolver
 
 if TYPE_CHECKING:
     import duckdb
@@ -108,8 +108,8 @@ def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites:
 
 # -- tables ------------------------------------------------------------------------------------------------
 def export_selected_tables(db_path: Path, out_dir: Path, selection: Selection) -> list[Path]:
-    """The tables of the selection as Parquet (pipelines.tables_export; `until` is an excluded instant)."""
-    from pipelines.tables_export import export_tables
+    """The tables of the selection as Parquet (pipelines.database.export; `until` is an excluded instant)."""
+    from pipelines.database.export import export_tables
 
     return export_tables(db_path, out_dir, selection.site, selection.since, selection.until)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry
 
 if TYPE_CHECKING:
-    from crawler.indexer import IndexProgress
+    from crawler.ingest.index import IndexProgress
 
 BAR = 30
 
@@ -72,10 +72,10 @@ class ProgressBar:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from crawler.indexer import index_warcs
-    from crawler.recorder import DB_NAME
-    from pipelines.search_index import refresh_database
-    from pipelines.store import StoreBusy
+    from crawler.extensions.recorder import DB_NAME
+    from crawler.ingest.index import index_warcs
+    from pipelines.database.search_index import refresh_database
+    from pipelines.database.store import StoreBusy
 
     if args.processes is not None and args.processes < 1:
         raise UsageError("--processes must be at least 1")

@@ -1,6 +1,6 @@
 """`baotinh status`: the last runs and, per site, the last success and the articles archived.
 
-It reads `DATA/state/` (crawler.state), never the database, so it answers while a researcher's DuckDB shell
+It reads `DATA/state/` (crawler.run.state), never the database, so it answers while a researcher's DuckDB shell
 holds `baotinh.duckdb` and while a crawl runs.
 """
 
@@ -28,8 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.lock import RunLock
-    from crawler.state import SiteState, known_sites, read_runs, site_folder
+    from crawler.run.lock import RunLock
+    from crawler.run.state import SiteState, known_sites, read_runs, site_folder
 
     data_dir = Path(args.data_dir)
     if not data_dir.is_dir():

@@ -93,7 +93,7 @@ def examples(data_dir: Path) -> str:
 
 
 def run_demo(data_dir: Path, serve_only: bool = False) -> int:
-    from crawler.runner import run_crawl
+    from crawler.run.runner import run_crawl
 
     servers = [(folder, demo_server(folder, DEMO_PORT + i).start()) for i, folder in enumerate(site_folders())]
     try:

@@ -8,7 +8,7 @@ indexes and news sitemaps included), RSS/Atom feeds (the registry's and those a 
 listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: following every link of
 every article costs ~4x the crawl rate for little gain. Only responses judged to be articles become items.
 
-Incremental (crawler.spiders.incremental): an article URL archived by an earlier run is not requested
+Incremental (crawler.middlewares.incremental): an article URL archived by an earlier run is not requested
 again unless BAOTINH_REFRESH (`--refresh`); discovery pages are, conditionally (If-None-Match /
 If-Modified-Since) when they sent validators last time, and a 304 is read back from the earlier WARC record.
 BAOTINH_SINCE skips sitemap entries whose lastmod is older.
@@ -31,8 +31,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
-from crawler.guards import Rejected
-from crawler.pagetext import page_text
+from crawler.ingest.decode import page_text
+from crawler.middlewares.guards import Rejected
+from crawler.middlewares.incremental import Incremental, as_aware, parse_since
 from crawler.registry import RegistryError, Site, load_sites
 from crawler.spiders.discovery import (
     DiscoveryError,
@@ -41,7 +42,6 @@ from crawler.spiders.discovery import (
     parse_feed,
     parse_sitemap,
 )
-from crawler.spiders.incremental import Incremental, as_aware, parse_since
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Scrapy extensions: the run's rows and its progress line."""

@@ -1,0 +1,29 @@
+"""analyse(): everything computed from one page's HTML, as one picklable call for a worker process.
+
+The live crawl (ExtractPipeline) and `baotinh index` both call it, so the database can always be rebuilt
+from the WARC files with the same results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipelines.extraction.article import Article
+from pipelines.extraction.extract import extract
+from pipelines.figures.figure import Figure
+from pipelines.figures.find import find_figures
+
+
+@dataclass
+class Analysis:
+    article: Article
+    figures: list[Figure] = field(default_factory=list)  # numbers of article.text, offsets into it
+
+
+def analyse(html: str, url: str, fetched_at: datetime | None = None) -> Analysis | None:
+    """The article in the page with what is derived from it, or None when the page holds no article."""
+    article = extract(html, url, fetched_at)
+    if article is None:
+        return None
+    return Analysis(article=article, figures=find_figures(article.text))

@@ -1,0 +1,1 @@
+"""Scrapy downloader middlewares: politeness, guards against bad input, incremental checks."""

@@ -1,0 +1,1 @@
+"""Around one crawl run: the lock, the state files, the per-site summary, the runner."""

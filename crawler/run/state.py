@@ -1,0 +1,216 @@
+"""What one crawl leaves for the next, in `DATA/state/`: plain files, readable while the database is not.
+
+A researcher's DuckDB shell makes the database impossible to open at all, so the crawl keeps the little it
+needs to be incremental beside it, in files only the crawl (holding the run lock) writes:
+
+    state/crawl.lock               the run lock (crawler.run.lock)
+    state/runs.jsonl               one line per run: when, status, per-site counts (`baotinh status` reads it)
+    state/sites/SLUG/articles.jsonl  one line per article page archived: url, capture id, WARC file and offset
+    state/sites/SLUG/validators.json ETag / Last-Modified of discovery pages and where their last 200 is
+
+`articles.jsonl` is the knowledge of "already archived": an article URL in it is not fetched again unless
+`--refresh`. A line is appended (and flushed) as soon as the page is archived and judged an article, so a
+killed run loses at most the page in hand; recovery (crawler.ingest.recovery) checks the lines against the WARC
+files. Validators are rewritten whole (atomically) at the end of a run: losing them costs one full fetch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+STATE_DIR = "state"
+RUNS_FILE = "runs.jsonl"
+ARTICLES_FILE = "articles.jsonl"
+VALIDATORS_FILE = "validators.json"
+
+
+def state_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / STATE_DIR
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The complete lines of a JSON-lines file; a line cut short by a killed process is skipped."""
+    try:
+        fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed below, generator
+    except FileNotFoundError:
+        return
+    with fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                break
+            try:
+                yield json.loads(line)
+            except ValueError:
+                continue
+
+
+def cut_partial_line(path: Path) -> None:
+    """Drop an unfinished last line, so the next append starts on a line of its own."""
+    try:
+        with open(path, "r+b") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            if size == 0:
+                return
+            fh.seek(max(0, size - 65536))
+            tail = fh.read()
+            if tail.endswith(b"\n"):
+                return
+            cut = tail.rfind(b"\n")
+            fh.truncate(size - len(tail) + cut + 1 if cut >= 0 else 0)
+    except FileNotFoundError:
+        return
+
+
+def append_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class ArchivedArticle:
+    url: str
+    capture_id: str
+    warc_file: str
+    warc_offset: int
+    run_id: str
+    aliases: tuple[str, ...] = ()  # the URLs that redirected to `url`
+
+
+class SiteState:
+    """One site's state, opened for a run: the archived article URLs and the validators of discovery pages.
+
+    >>> state = SiteState(Path("data/state/sites/baophutho"))           # doctest: +SKIP
+    >>> state.is_archived("https://baophutho.vn/x-123456.html")         # doctest: +SKIP
+    False
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.archived: set[str] = set()
+        self.articles = 0
+        self.validators: dict[str, dict[str, Any]] = {}
+        self._journal: IO[str] | None = None
+        self._load()
+
+    @property
+    def journal_path(self) -> Path:
+        return self.folder / ARTICLES_FILE
+
+    @property
+    def validators_path(self) -> Path:
+        return self.folder / VALIDATORS_FILE
+
+    def _load(self) -> None:
+        cut_partial_line(self.journal_path)
+        for row in read_jsonl(self.journal_path):
+            url = row.get("url")
+            if url and url not in self.archived:
+                self.articles += 1
+            self.archived.update(u for u in (url, *row.get("aliases", ())) if u)
+        try:
+            data = json.loads(self.validators_path.read_text(encoding="utf-8"))
+            self.validators = data if isinstance(data, dict) else {}
+        except FileNotFoundError:
+            pass
+        except ValueError:
+            logger.warning("%s is not JSON; discovery pages will be fetched in full once", self.validators_path)
+
+    def is_archived(self, url: str) -> bool:
+        return url in self.archived
+
+    def record_article(self, article: ArchivedArticle) -> None:
+        """Append one archived article page to the journal, flushed at once."""
+        if self._journal is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        row = {"url": article.url, "capture_id": article.capture_id, "warc_file": article.warc_file,
+               "warc_offset": article.warc_offset, "run_id": article.run_id}
+        if article.aliases:
+            row["aliases"] = list(article.aliases)
+        self._journal.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        if article.url not in self.archived:
+            self.articles += 1
+        self.archived.update((article.url, *article.aliases))
+
+    def remember_validators(self, url: str, etag: str | None, last_modified: str | None, warc_file: str,
+                            warc_offset: int) -> None:
+        """Keep what a conditional request for `url` needs, and where the body they stand for lies."""
+        entry = {"warc_file": warc_file, "warc_offset": warc_offset}
+        if etag:
+            entry["etag"] = etag
+        if last_modified:
+            entry["last_modified"] = last_modified
+        self.validators[url] = entry
+
+    def forget_validators(self, url: str) -> None:
+        self.validators.pop(url, None)
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        if self.validators or self.validators_path.exists():
+            write_json_atomic(self.validators_path, self.validators)
+
+
+def site_folder(data_dir: Path, slug: str) -> Path:
+    return state_dir(data_dir) / "sites" / slug
+
+
+def known_sites(data_dir: Path) -> list[str]:
+    folder = state_dir(data_dir) / "sites"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def journal_entries(data_dir: Path, warc_files: set[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """capture_id -> (site slug, journal line) for the article lines pointing into `warc_files`."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for slug in known_sites(data_dir):
+        for row in read_jsonl(site_folder(data_dir, slug) / ARTICLES_FILE):
+            if row.get("warc_file") in warc_files and row.get("capture_id"):
+                found[row["capture_id"]] = (slug, row)
+    return found
+
+
+def drop_journal_entries(data_dir: Path, capture_ids: set[str]) -> int:
+    """Remove article lines whose record never reached the disk (power loss); returns lines removed."""
+    removed = 0
+    for slug in known_sites(data_dir):
+        path = site_folder(data_dir, slug) / ARTICLES_FILE
+        rows = list(read_jsonl(path))
+        kept = [r for r in rows if r.get("capture_id") not in capture_ids]
+        if len(kept) != len(rows):
+            removed += len(rows) - len(kept)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
+            os.replace(tmp, path)
+    return removed
+
+
+def append_run(data_dir: Path, row: dict[str, Any]) -> None:
+    path = state_dir(data_dir) / RUNS_FILE
+    cut_partial_line(path)
+    append_jsonl(path, [row])
+
+
+def read_runs(data_dir: Path) -> list[dict[str, Any]]:
+    return list(read_jsonl(state_dir(data_dir) / RUNS_FILE))

@@ -1,0 +1,1 @@
+"""The DuckDB side: schema and migrations, the batched store, search, the Parquet export."""

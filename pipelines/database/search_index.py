@@ -1,0 +1,278 @@
+"""The full-text index behind `baotinh search` and the `search_articles` macro: BM25 over folded text.
+
+DuckDB's FTS extension is not bundled with the `duckdb` wheel and cannot be downloaded here; the pinned
+`duckdb-ext-fts` package ships it as `duckdb_ext/extensions/vX.Y.Z/PLATFORM/fts.duckdb_extension`, so
+`SET extension_directory` to that `extensions` folder makes `LOAD fts` work offline.
+BAOTINH_DUCKDB_EXTENSIONS overrides the folder (queries/init.sql reads the same variable).
+
+FTS cannot fold `đ` (its strip_accents keeps it), so it indexes `search_docs`, a table of folded copies
+(schema.sql's `fold()`), with no stemmer and no stop words: Vietnamese syllables are short words, and
+English stop words ("to", "an") are Vietnamese ones. Queries are folded by the same macro.
+
+FTS builds its index in one go and never updates it. Rebuilding after every crawl would hold the database
+for minutes once the archive is large, so `refresh()` builds once and afterwards applies the difference
+(articles added, changed or gone) to the index tables in SQL, the same way create_fts_index fills them;
+tests/test_search.py checks that the scores equal those of a fresh build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.database.store import Store, StoreBusy
+
+logger = logging.getLogger(__name__)
+
+ENV_EXTENSIONS = "BAOTINH_DUCKDB_EXTENSIONS"
+FTS = "fts_main_search_docs"
+# the same split as schema.sql's search_terms(): runs of anything but a-z and 0-9
+IGNORE = "[^a-z0-9]+"
+# beyond this share of the index changed at once, a fresh build is cheaper than the difference
+REBUILD_SHARE = 0.3
+
+# The table macro researchers call in the shell; `baotinh search` calls it too. Made after the index,
+# because DuckDB binds a macro's body when it is created.
+SEARCH_MACRO = f"""
+CREATE OR REPLACE MACRO search_articles(q, site := NULL, since := NULL, until := NULL, max_hits := 20) AS TABLE
+WITH hits AS (
+    SELECT d.article_id, d.day,
+           {FTS}.match_bm25(d.article_id, array_to_string(search_terms(q), ' '), conjunctive := 1) AS score
+    FROM search_docs d
+    WHERE (site IS NULL OR d.site = site)
+      AND (since IS NULL OR d.day >= CAST(since AS DATE))
+      AND (until IS NULL OR d.day <= CAST(until AS DATE))
+),
+top AS (
+    SELECT h.score, h.day, h.article_id
+    FROM hits h JOIN search_docs d USING (article_id)
+    WHERE h.score IS NOT NULL AND search_phrases_match(concat_ws(' ', d.title, d.body), q)
+    ORDER BY h.score DESC, h.day DESC, h.article_id
+    LIMIT max_hits
+)
+SELECT t.score, t.day, a.site, a.title, search_snippet(a.text, q) AS snippet, a.url, a.article_id, a.published_at
+FROM top t JOIN articles a USING (article_id)
+ORDER BY t.score DESC, t.day DESC, t.article_id
+"""
+
+# What search_docs should hold: one row per article of latest_articles.
+WANTED = """
+CREATE OR REPLACE TEMP TABLE _wanted AS
+SELECT article_id, site, day,
+       hash(title, lead, text, site, day) AS doc_hash
+FROM latest_articles
+"""
+
+
+@dataclass
+class Refresh:
+    """What refresh() did: 'built', 'updated', 'unchanged' or 'unavailable' (with the reason)."""
+
+    action: str
+    documents: int = 0
+    added: int = 0
+    removed: int = 0
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.action == "unavailable":
+            return f"full-text index not built ({self.reason}); search matches folded text instead"
+        if self.action == "unchanged":
+            return f"search index up to date ({self.documents:,} articles)"
+        return (f"search index {self.action}: {self.documents:,} articles"
+                f" (+{self.added:,} −{self.removed:,})")
+
+
+def extension_directory() -> Path | None:
+    """The `extensions` folder of the duckdb-ext-fts package (or $BAOTINH_DUCKDB_EXTENSIONS)."""
+    override = os.environ.get(ENV_EXTENSIONS)
+    if override:
+        return Path(override)
+    spec = importlib.util.find_spec("duckdb_ext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "extensions"
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Load the FTS extension from the package; None when loaded, else why not (one line)."""
+    folder = extension_directory()
+    if folder is None:
+        return "the duckdb-ext-fts package is not installed"
+    # never try the network: offline it only costs time, and the package is the version we pinned
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute(f"SET extension_directory = '{_quote(str(folder))}'")
+    try:
+        con.execute("LOAD fts")
+    except duckdb.Error as e:
+        return f"cannot load the FTS extension from {folder}: {str(e).splitlines()[0]}"
+    return None
+
+
+def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = ?",
+        [FTS],
+    ).fetchone()[0])
+
+
+def macro_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'search_articles' "
+        "AND database_name = current_database()"
+    ).fetchone()[0])
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_share: float = REBUILD_SHARE) -> Refresh:
+    """Bring search_docs and its FTS index up to date with latest_articles, in one transaction."""
+    reason = load_fts(con)
+    if reason is not None:
+        return Refresh("unavailable", reason=reason)
+    con.begin()
+    try:
+        con.execute(WANTED)
+        added, removed = _difference(con)
+        total = con.execute("SELECT count(*) FROM _wanted").fetchone()[0]
+        exists = index_exists(con)
+        if exists and not rebuild and not added and not removed and macro_exists(con):
+            result = Refresh("unchanged", documents=total)
+        elif not exists or rebuild or (added + removed) > rebuild_share * max(total, 1):
+            _build(con)
+            result = Refresh("built", documents=total, added=added, removed=removed)
+        else:
+            _update(con)
+            result = Refresh("updated", documents=total, added=added, removed=removed)
+        con.execute("DROP TABLE IF EXISTS _wanted")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return result
+
+
+def refresh_database(db_path: Path, *, rebuild: bool = False) -> str:
+    """After a crawl or index run: merge the spool, then refresh the search index. Returns one line to show.
+
+    When another process holds the database, nothing waits: the rows stay spooled and the index as it was.
+    """
+    store = Store(db_path)
+    if not store.path.exists():
+        return f"no database at {store.path} yet"
+    try:
+        merged = store.merge_spool()
+        with store.connect() as con:
+            result = refresh(con, rebuild=rebuild)
+    except StoreBusy:
+        waiting = store.spooled()
+        return (f"search index not refreshed: {store.path.name} is open in another process"
+                + (f"; {waiting} batch(es) wait in {store.spool_dir} for the next run or `baotinh index`"
+                   if waiting else ""))
+    return str(result) + (f"; {merged} spooled batch(es) merged" if merged else "")
+
+
+def _difference(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _removed AS
+        SELECT s.article_id FROM search_docs s
+        ANTI JOIN _wanted w ON w.article_id = s.article_id AND w.doc_hash = s.doc_hash
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _added AS
+        SELECT w.* FROM _wanted w ANTI JOIN search_docs s ON s.article_id = w.article_id AND s.doc_hash = w.doc_hash
+    """)
+    return (con.execute("SELECT count(*) FROM _added").fetchone()[0],
+            con.execute("SELECT count(*) FROM _removed").fetchone()[0])
+
+
+def _fold_added(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM _removed)")
+    con.execute("""
+        INSERT INTO search_docs
+        SELECT w.article_id, w.site, w.day, fold(coalesce(a.title, '')), fold(concat_ws(' ', a.lead, a.text)),
+               w.doc_hash
+        FROM _added w JOIN articles a USING (article_id)
+    """)
+
+
+def _build(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM search_docs")
+    con.execute("CREATE OR REPLACE TEMP TABLE _removed AS SELECT NULL::VARCHAR AS article_id LIMIT 0")
+    con.execute("CREATE OR REPLACE TEMP TABLE _added AS SELECT * FROM _wanted")
+    _fold_added(con)
+    con.execute(
+        "PRAGMA create_fts_index('search_docs', 'article_id', 'title', 'body', stemmer = 'none', "
+        f"stopwords = 'none', ignore = '{IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
+    )
+    con.execute(SEARCH_MACRO)
+
+
+def _update(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply _removed and _added to the FTS tables as create_fts_index would have filled them:
+    docs(docid, name, len), terms(docid, fieldid, termid) one row per token, dict(termid, term, df),
+    stats(num_docs, avgdl)."""
+    s = FTS
+    # the old versions go: document frequencies first, while their terms are still there
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _gone AS SELECT docid FROM {s}.docs WHERE name IN "
+                "(SELECT article_id FROM _removed UNION SELECT article_id FROM _added)")
+    con.execute(f"""
+        UPDATE {s}.dict SET df = dict.df - g.n
+        FROM (SELECT termid, count(DISTINCT docid) AS n FROM {s}.terms WHERE docid IN (SELECT docid FROM _gone)
+              GROUP BY termid) g
+        WHERE dict.termid = g.termid
+    """)
+    con.execute(f"DELETE FROM {s}.terms WHERE docid IN (SELECT docid FROM _gone)")
+    con.execute(f"DELETE FROM {s}.docs WHERE docid IN (SELECT docid FROM _gone)")
+    con.execute(f"DELETE FROM {s}.dict WHERE df <= 0")
+    _fold_added(con)
+    # the new ones: tokens of each field, split exactly as the index splits (its own tokenize macro)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _new_docs AS
+        SELECT article_id, (SELECT coalesce(max(docid) + 1, 0) FROM {s}.docs) + row_number() OVER () - 1 AS docid
+        FROM _added
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _tokens AS
+        WITH fields AS (
+            SELECT n.docid, f.fieldid, CASE f.field WHEN 'title' THEN d.title ELSE d.body END AS value
+            FROM _new_docs n JOIN search_docs d USING (article_id) CROSS JOIN {s}.fields f
+        )
+        SELECT docid, fieldid, term
+        FROM (SELECT docid, fieldid, unnest({s}.tokenize(value)) AS term FROM fields)
+        WHERE term <> ''
+    """)
+    con.execute(f"""
+        INSERT INTO {s}.dict
+        SELECT (SELECT coalesce(max(termid) + 1, 0) FROM {s}.dict) + row_number() OVER (ORDER BY term) - 1, term, 0
+        FROM (SELECT DISTINCT term FROM _tokens WHERE term NOT IN (SELECT term FROM {s}.dict))
+    """)
+    con.execute(f"""
+        INSERT INTO {s}.terms
+        SELECT t.docid, t.fieldid, d.termid FROM _tokens t JOIN {s}.dict d USING (term)
+    """)
+    con.execute(f"""
+        UPDATE {s}.dict SET df = dict.df + g.n
+        FROM (SELECT term, count(DISTINCT docid) AS n FROM _tokens GROUP BY term) g
+        WHERE dict.term = g.term
+    """)
+    con.execute(f"""
+        INSERT INTO {s}.docs
+        SELECT n.docid, n.article_id, (SELECT count(*) FROM _tokens t WHERE t.docid = n.docid)
+        FROM _new_docs n
+    """)
+    con.execute(f"DELETE FROM {s}.stats")
+    con.execute(f"INSERT INTO {s}.stats SELECT count(*), avg(len) FROM {s}.docs")
+    for temp in ("_gone", "_new_docs", "_tokens"):
+        con.execute(f"DROP TABLE {temp}")
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")

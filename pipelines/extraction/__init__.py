@@ -1,0 +1,1 @@
+"""The article in a page: `extract()` (extract.py) and the parts it is made of."""
