@@ -5,12 +5,11 @@ the next run does not even ask for the old URL. Real crawls of a copy of the new
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
 from crawler.run.state import SiteState, read_jsonl, read_runs, site_folder
-from tests.conftest import SITES, run_baotinh
+from tests.conftest import copy_site, run_baotinh
 
 ARTICLE = "/kinh-te/nong-dan-thu-hoach-che-vu-xuan-duoc-gia-100003.html"
 OLD_URL = "/bai-cu/che-vu-xuan-100003.html"  # linked only after the first crawl, 301s to ARTICLE
@@ -30,8 +29,7 @@ def link_from_listing(site: Path, path: str) -> None:
 
 
 def test_a_redirect_from_an_unseen_url_to_an_archived_article_does_not_fetch_the_article(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(SITES / "news", site)
+    site = copy_site(tmp_path / "site")
     data = tmp_path / "data"
     with SiteServer(site) as server:
         first = crawl(server, data)
@@ -64,8 +62,7 @@ def test_a_redirect_from_an_unseen_url_to_an_archived_article_does_not_fetch_the
 
 def test_a_registry_feed_that_answers_404_is_an_error_once_then_a_known_absence(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    site = tmp_path / "site"
-    shutil.copytree(SITES / "news", site)
+    site = copy_site(tmp_path / "site")
     with SiteServer(site) as server:
         registry = tmp_path / "sites.toml"
         registry.write_text(

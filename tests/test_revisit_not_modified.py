@@ -6,7 +6,6 @@ unchanged listing as the full earlier page."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import urllib.request
 import zipfile
@@ -20,11 +19,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.cdxj import index_warcs
 from crawler.demo.server import SiteServer
-from tests.conftest import SITES, run_baotinh, sql
+from tests.conftest import CONDITIONAL_RULES, copy_site, run_baotinh, sql
 from tests.tools import pywb_bin, run_tool, tool, wayback
 
 PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-CONDITIONAL = '\n[conditional]\npaths = ["/", "/*/", "/sitemap*.xml", "/rss.xml"]\n'
 NOT_MODIFIED = {"/", "/sitemap.xml", "/sitemap-news.xml", "/rss.xml", "/thoi-su/", "/kinh-te/"}
 
 
@@ -63,10 +61,7 @@ class Crawls:
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
     root = tmp_path_factory.mktemp("not-modified")
-    site = root / "site"
-    shutil.copytree(SITES / "news", site)
-    (site / "_site.toml").write_text((site / "_site.toml").read_text(encoding="utf-8") + CONDITIONAL,
-                                     encoding="utf-8")
+    site = copy_site(root / "site", rules=CONDITIONAL_RULES)
     data = root / "data"
     with SiteServer(site) as server:
         args = ("crawl", "--start-url", server.base_url + "/", "--data-dir", str(data))
