@@ -7,6 +7,12 @@ again.
 
 Each archived response is announced with the `capture_written` signal (keyword `capture`, a `Capture`), and
 the response's record reference is left in `request.meta["warc"]` for the spider to hand on to the item.
+`request.meta["warc_payload"]` names the record that holds the body (the response record itself, or the
+original of a revisit): what a later conditional request for the page stands on.
+
+A 304 whose request carries `request.meta["warc_confirms"]` (an `archive.digests.Original`: the earlier
+capture its validators came from, set by crawler.middlewares.incremental) is written as a revisit record of
+profile server-not-modified that refers to that capture (archive.writer).
 
 At start it repairs and closes any `.open` file a killed crawl left behind (archive.repair), and it keeps the
 digest index (archive.digests) that turns an unchanged 2xx body into a revisit record across runs.
@@ -32,7 +38,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.digests import FILE_NAME as DIGESTS_FILE
-from archive.digests import DigestIndex
+from archive.digests import DigestIndex, Original
 from archive.repair import repair_open_files
 from archive.writer import Exchange, RecordRef, WarcFileWriter
 
@@ -44,6 +50,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 capture_written = object()  # signal: capture_written(capture: Capture)
+
+CONFIRMS_KEY = "warc_confirms"  # request.meta: the Original a 304 to this conditional request confirms
+PAYLOAD_KEY = "warc_payload"  # request.meta, set here: the Original holding this response's body
 
 STARTED_KEY = "_archive_started"
 # Response flags that mean the body is not all the server meant to send, as WARC-Truncated reasons:
@@ -150,6 +159,7 @@ class WarcCapture:
             protocol=response.protocol or "HTTP/1.1",
             ip_address=str(response.ip_address) if response.ip_address else None,
             truncated=next((TRUNCATION_FLAGS[f] for f in response.flags if f in TRUNCATION_FLAGS), None),
+            confirms=request.meta.get(CONFIRMS_KEY) if response.status == 304 else None,
         )
         try:
             ref = self.writer.write_exchange(exchange)
@@ -168,6 +178,13 @@ class WarcCapture:
             "fetched_at": started.isoformat(),
             "revisit": ref.revisit,
         }
+        if ref.original is not None:
+            request.meta[PAYLOAD_KEY] = ref.original
+        elif response.status != 304 and not exchange.truncated and ref.payload_digest:
+            request.meta[PAYLOAD_KEY] = Original(response.url, ref.payload_digest, ref.record_id,
+                                                 ref.warc_date or "", ref.warc_file, ref.offset)
+        else:
+            request.meta.pop(PAYLOAD_KEY, None)
         self.stats.inc_value("archive/records")
         if exchange.truncated:
             self.stats.inc_value("archive/truncated")

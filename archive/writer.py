@@ -9,6 +9,12 @@ percent-encode non-ASCII values).
 With a DigestIndex, a 2xx response with a body whose payload was already archived for the same URL is written
 as a revisit record (profile identical-payload-digest): HTTP headers kept, body left out (`WARC-Truncated:
 length`), `WARC-Refers-To*` naming the original.
+
+A 304 that answers a conditional request (the exchange names the capture it `confirms`) is written as a revisit
+record of profile server-not-modified: `WARC-Refers-To*` name that capture, and the record has no block at
+all, because replay tools serve a revisit's own HTTP headers with its original's body, and pywb serves any 3xx
+revisit (304 included) as an empty answer. The 304's status line and headers, as received, are kept in a
+`metadata` record (application/warc-fields) concurrent to the revisit, written after the request record.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from archive.digests import DigestIndex, Original
 from archive.repair import OPEN_SUFFIX
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 GZIP_LEVEL = 6  # warcio's level 9 costs ~2x the CPU for ~2% smaller files
 # A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: the fastest
 # level gives the same record size for a fraction of the CPU.
@@ -59,6 +66,8 @@ class RecordRef:
     payload_digest: str | None
     date: datetime
     refers_to: str | None = None  # for a revisit: the WARC-Record-ID of the original
+    warc_date: str | None = None  # the WARC-Date as written
+    original: Original | None = None  # for a revisit: the record that holds the body
 
     @property
     def revisit(self) -> bool:
@@ -81,6 +90,7 @@ class Exchange:
     reason: str = ""
     ip_address: str | None = None
     truncated: str | None = None  # WARC-Truncated reason ("length", "time", "disconnect") when the body is cut
+    confirms: Original | None = None  # for a 304 to a conditional request: the earlier capture it confirms
 
 
 class RawHeaders(StatusAndHeaders):
@@ -93,6 +103,10 @@ class RawHeaders(StatusAndHeaders):
 class _Builder(RecordBuilder):
     # metadata records describe, they carry no HTTP payload: no WARC-Payload-Digest on them
     NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "metadata")
+
+
+class _Writer(WARCWriter):
+    NO_PAYLOAD_DIGEST_TYPES = _Builder.NO_PAYLOAD_DIGEST_TYPES  # it digests again as it writes
 
 
 class WarcFileWriter:
@@ -178,7 +192,7 @@ class WarcFileWriter:
     # -- records --------------------------------------------------------------------------------------------
     def _write(self, record: object, level: int = GZIP_LEVEL) -> tuple[int, int]:
         buffer = io.BytesIO()
-        WARCWriter(buffer, gzip=False, warc_version="WARC/1.1").write_record(record)
+        _Writer(buffer, gzip=False, warc_version="WARC/1.1").write_record(record)
         compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         member = compressor.compress(buffer.getvalue()) + compressor.flush()
         assert self._fh is not None
@@ -219,11 +233,14 @@ class WarcFileWriter:
             response_headers["WARC-Protocol"] = wire
         if exchange.truncated:
             response_headers["WARC-Truncated"] = exchange.truncated
-        digest = payload_digest(exchange.body)
-        response_headers["WARC-Payload-Digest"] = digest
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
         http_headers = RawHeaders(statusline, headers, protocol=http_version)
+        if exchange.status == 304 and exchange.confirms is not None:
+            return self._write_not_modified(exchange, response_id, response_headers, common, http_headers,
+                                            http_version, date)
+        digest = payload_digest(exchange.body)
+        response_headers["WARC-Payload-Digest"] = digest
 
         # a body cut short is not the page: never the original of a revisit, never a revisit itself
         dedupable = (self.digests is not None and 200 <= exchange.status < 300 and bool(exchange.body)
@@ -255,7 +272,43 @@ class WarcFileWriter:
         if dedupable and original is None and self.digests is not None:
             # only now that the record is whole on disk may a later revisit point at it
             self.digests.add(Original(exchange.url, digest, response_id, date, self._name, offset))
+        self._write_request(exchange, response_id, common, http_version)
+        return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
+                         refers_to=original.record_id if original else None, warc_date=date, original=original)
 
+    def _write_not_modified(self, exchange: Exchange, response_id: str, response_headers: dict[str, str],
+                            common: dict[str, str], http_headers: RawHeaders, http_version: str,
+                            date: str) -> RecordRef:
+        """A 304 to a conditional request: a server-not-modified revisit, the request, the 304's headers."""
+        confirmed = exchange.confirms
+        assert confirmed is not None and self._name is not None
+        response_headers.update({
+            "WARC-Profile": NOT_MODIFIED_PROFILE,
+            "WARC-Refers-To": confirmed.record_id,
+            "WARC-Refers-To-Target-URI": confirmed.url,
+            "WARC-Refers-To-Date": confirmed.warc_date,
+        })
+        # no block: neither HTTP headers (pywb would replay a 3xx, 304 included, as empty) nor a payload digest
+        # (the payload of this profile is the earlier capture's, which the server only said was unchanged)
+        record = self._builder.create_warc_record(
+            exchange.url, "revisit", payload=io.BytesIO(b""), length=0, warc_headers_dict=response_headers,
+        )
+        record.content_type = None  # an empty block is no HTTP message: no Content-Type for it
+        record.rec_headers.remove_header("Content-Type")
+        offset, length = self._write(record)
+        self._write_request(exchange, response_id, common, http_version)
+        fields = not_modified_fields(http_headers)
+        metadata = self._builder.create_warc_record(
+            exchange.url, "metadata", payload=io.BytesIO(fields), length=len(fields),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Record-ID": self._make_id(), **common, "WARC-Concurrent-To": response_id},
+        )
+        self._write(metadata)
+        return RecordRef(self._name, offset, length, response_id, None, exchange.date,
+                         refers_to=confirmed.record_id, warc_date=date, original=confirmed)
+
+    def _write_request(self, exchange: Exchange, response_id: str, common: dict[str, str],
+                       http_version: str) -> None:
         target = _request_target(exchange.url)
         request = self._builder.create_warc_record(
             exchange.url,
@@ -266,13 +319,23 @@ class WarcFileWriter:
             http_headers=RawHeaders(f"{exchange.method} {target} {http_version}", list(exchange.request_headers)),
         )
         self._write(request)
-        return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
-                         refers_to=original.record_id if original else None)
 
 
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of a body as transferred: "sha1:" + base32, as warcio and every indexer write it."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def not_modified_fields(http_headers: RawHeaders) -> bytes:
+    """The warc-fields block that keeps a 304's status line and headers, byte for byte as received.
+
+    >>> not_modified_fields(RawHeaders("304 Not Modified", [(b"ETag", b'"a1"')], protocol="HTTP/1.1"))
+    b'http-status-line: HTTP/1.1 304 Not Modified\\r\\nhttp-header: ETag: "a1"\\r\\n'
+    """
+    http_headers.compute_headers_buffer()
+    head = http_headers.headers_buff or b""
+    status, *lines = head.rstrip(b"\r\n").split(b"\r\n")
+    return b"".join([b"http-status-line: " + status + b"\r\n", *(b"http-header: " + line + b"\r\n" for line in lines)])
 
 
 def _request_target(url: str) -> str:

@@ -49,7 +49,9 @@ BAOTINH_LOOPBACK_UNTHROTTLED = True
 BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
 BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
 BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
-# incremental (crawler.run.state): archived article URLs are skipped unless BAOTINH_REFRESH (`--refresh`)
+# incremental (crawler.middlewares.incremental over crawler.run.state): archived article URLs are skipped, also
+# when a redirect leads to them, unless BAOTINH_REFRESH (`--refresh`); discovery pages are asked conditionally
+INCREMENTAL_ENABLED = True
 BAOTINH_REFRESH = False
 BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older lastmod are skipped
 
@@ -89,6 +91,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archive.capture.WarcCapture": 950,
     "crawler.middlewares.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
     "crawler.middlewares.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
+    # after RedirectMiddleware (600): sees the requests it schedules for each hop; before WarcCapture (950)
+    "crawler.middlewares.incremental.Incremental": 620,
     "crawler.middlewares.politeness.Politeness": 560,  # between Retry (550) and the network: every attempt
 }
 ITEM_PIPELINES = {

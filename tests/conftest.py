@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -104,3 +105,16 @@ def duckdb_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO,
     base = {**os.environ, **({ENV_EXTENSIONS: str(folder)} if folder else {})}
     return subprocess.run([str(binary), *args], cwd=cwd, env={**base, **(env or {})}, capture_output=True,
                           text=True, timeout=timeout)
+
+
+# The discovery pages of the news fixture site send ETag / Last-Modified and answer conditional requests with 304.
+CONDITIONAL_RULES = '\n[conditional]\npaths = ["/", "/*/", "/sitemap*.xml", "/rss.xml"]\n'
+
+
+def copy_site(dest: Path, name: str = "news", rules: str = "") -> Path:
+    """A copy of a fixture site that a test may change, with `rules` appended to its `_site.toml`."""
+    shutil.copytree(SITES / name, dest)
+    if rules:
+        toml = dest / "_site.toml"
+        toml.write_text((toml.read_text(encoding="utf-8") if toml.exists() else "") + rules, encoding="utf-8")
+    return dest

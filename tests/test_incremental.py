@@ -5,7 +5,6 @@ discovery pages, conditionally; a changed listing brings only its new article; `
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,10 +16,9 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.demo.server import SiteServer
 from crawler.middlewares.incremental import parse_since
 from crawler.run.state import SiteState, read_runs, site_folder
-from tests.conftest import SITES, DatabaseHeld, run_baotinh, sql, warcio_check
+from tests.conftest import CONDITIONAL_RULES, SITES, DatabaseHeld, copy_site, run_baotinh, sql, warcio_check
 
 DISCOVERY = {"/robots.txt", "/", "/sitemap.xml", "/sitemap-news.xml", "/rss.xml", "/thoi-su/", "/kinh-te/"}
-CONDITIONAL = '\n[conditional]\npaths = ["/", "/*/", "/sitemap*.xml", "/rss.xml"]\n'
 NEW_ARTICLE = "/kinh-te/hop-tac-xa-che-mo-rong-vung-nguyen-lieu-100006.html"
 
 
@@ -42,10 +40,7 @@ class Runs:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     root = tmp_path_factory.mktemp("incremental")
-    site = root / "site"
-    shutil.copytree(SITES / "news", site)
-    (site / "_site.toml").write_text((site / "_site.toml").read_text(encoding="utf-8") + CONDITIONAL,
-                                     encoding="utf-8")
+    site = copy_site(root / "site", rules=CONDITIONAL_RULES)
     with SiteServer(site) as server:
         runs = Runs(server, site, root / "data", [])
         runs.crawl()

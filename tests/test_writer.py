@@ -192,3 +192,44 @@ def test_digest_index_forgets_what_repair_cut_and_files_that_are_gone(tmp_path: 
     assert index.keep_files(["a.warc.gz"]) == 1
     assert len(index) == 1 and index.lookup("http://x/0", "sha1:X") is not None
     index.close()
+
+
+def test_a_304_that_confirms_a_capture_is_a_server_not_modified_revisit(tmp_path: Path) -> None:
+    from archive.digests import Original
+
+    writer = WarcFileWriter(tmp_path, make_id=fixed_ids())
+    first = writer.write_exchange(exchange(response_headers=[(b"Content-Type", b"text/html"), (b"ETag", b'"v1"')]))
+    assert first.warc_date == "2026-03-12T02:14:00.123456Z"
+    confirmed = Original(exchange().url, first.payload_digest or "", first.record_id, first.warc_date,
+                         first.warc_file, first.offset)
+    later = datetime(2026, 3, 13, 2, 14, tzinfo=UTC)
+    ref = writer.write_exchange(exchange(date=later, status=304, reason="Not Modified", body=b"",
+                                         response_headers=[(b"ETag", b'"v1"'), (b"X-Tieu-De", "Phú Thọ".encode())],
+                                         confirms=confirmed))
+    writer.close()
+    path = tmp_path / writer.files_closed[0]
+    kinds = [(r[0], r[1]) for r in records(path)]
+    assert [k for k, _ in kinds] == ["warcinfo", "response", "request", "revisit", "request", "metadata"]
+    revisit, request, metadata = (h for _, h in kinds[3:])
+    assert revisit.get_header("WARC-Profile") == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    assert revisit.get_header("WARC-Refers-To") == first.record_id == ref.refers_to
+    assert revisit.get_header("WARC-Refers-To-Target-URI") == exchange().url
+    assert revisit.get_header("WARC-Refers-To-Date") == first.warc_date
+    assert revisit.get_header("Content-Length") == "0" and revisit.get_header("Content-Type") is None
+    assert revisit.get_header("WARC-Payload-Digest") is None and ref.payload_digest is None and ref.revisit
+    assert request.get_header("WARC-Concurrent-To") == metadata.get_header("WARC-Concurrent-To") == ref.record_id
+    assert metadata.get_header("WARC-Payload-Digest") is None
+    block = records(path)[5][3]
+    assert block == ('http-status-line: HTTP/1.1 304 Not Modified\r\nhttp-header: ETag: "v1"\r\n'
+                     'http-header: X-Tieu-De: Phú Thọ\r\n').encode()  # the bytes as received
+    result = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_304_without_a_capture_to_confirm_stays_a_response_record(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path)
+    ref = writer.write_exchange(exchange(status=304, reason="Not Modified", body=b""))
+    writer.close()
+    assert [r[0] for r in records(tmp_path / writer.files_closed[0])] == ["warcinfo", "response", "request"]
+    assert not ref.revisit

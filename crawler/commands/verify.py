@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
             faults.append(f"{capture_id}: its original {check.refers_to} is in no WARC file")
         elif original.problems or original.record_type != "response":
             faults.append(f"{capture_id}: its original {check.refers_to} is not a whole response record")
-        elif original.payload_digest != check.payload_digest or original.url != check.refers_to_url:
+        # a server-not-modified revisit (a 304) has no payload digest of its own: it stands for its original's
+        elif (check.payload_digest is not None and original.payload_digest != check.payload_digest) \
+                or original.url != check.refers_to_url:
             faults.append(f"{capture_id}: its original {check.refers_to} has another URL or payload digest")
         else:
             originals += 1

@@ -6,12 +6,15 @@ needs to be incremental beside it, in files only the crawl (holding the run lock
     state/crawl.lock               the run lock (crawler.run.lock)
     state/runs.jsonl               one line per run: when, status, per-site counts (`baotinh status` reads it)
     state/sites/SLUG/articles.jsonl  one line per article page archived: url, capture id, WARC file and offset
-    state/sites/SLUG/validators.json ETag / Last-Modified of discovery pages and where their last 200 is
+    state/sites/SLUG/validators.json ETag / Last-Modified of discovery pages and the record of their last 200
+    state/sites/SLUG/absent.json   feeds and sitemaps that answered 404: since when (an error once, not every run)
 
 `articles.jsonl` is the knowledge of "already archived": an article URL in it is not fetched again unless
 `--refresh`. A line is appended (and flushed) as soon as the page is archived and judged an article, so a
 killed run loses at most the page in hand; recovery (crawler.ingest.recovery) checks the lines against the WARC
-files. Validators are rewritten whole (atomically) at the end of a run: losing them costs one full fetch.
+files. A URL found later to redirect to an archived article adds a line of its own: the article's capture,
+with the new `aliases`. Validators and absences are rewritten whole (atomically) at the end of a run: losing
+them costs one full fetch, or one more error line.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ STATE_DIR = "state"
 RUNS_FILE = "runs.jsonl"
 ARTICLES_FILE = "articles.jsonl"
 VALIDATORS_FILE = "validators.json"
+ABSENT_FILE = "absent.json"
 
 
 def state_dir(data_dir: Path) -> Path:
@@ -107,6 +111,8 @@ class SiteState:
         self.archived: set[str] = set()
         self.articles = 0
         self.validators: dict[str, dict[str, Any]] = {}
+        self.absent: dict[str, dict[str, Any]] = {}
+        self._capture: dict[str, dict[str, Any]] = {}  # archived URL (aliases too) -> its article's journal line
         self._journal: IO[str] | None = None
         self._load()
 
@@ -118,23 +124,37 @@ class SiteState:
     def validators_path(self) -> Path:
         return self.folder / VALIDATORS_FILE
 
+    @property
+    def absent_path(self) -> Path:
+        return self.folder / ABSENT_FILE
+
     def _load(self) -> None:
         cut_partial_line(self.journal_path)
         for row in read_jsonl(self.journal_path):
             url = row.get("url")
             if url and url not in self.archived:
                 self.articles += 1
-            self.archived.update(u for u in (url, *row.get("aliases", ())) if u)
-        try:
-            data = json.loads(self.validators_path.read_text(encoding="utf-8"))
-            self.validators = data if isinstance(data, dict) else {}
-        except FileNotFoundError:
-            pass
-        except ValueError:
-            logger.warning("%s is not JSON; discovery pages will be fetched in full once", self.validators_path)
+            for known in (url, *row.get("aliases", ())):
+                if known:
+                    self.archived.add(known)
+                    self._capture[known] = row
+        self.validators = _read_json_object(self.validators_path, "discovery pages will be fetched in full once")
+        self.absent = _read_json_object(self.absent_path, "a feed still missing counts as an error once more")
 
     def is_archived(self, url: str) -> bool:
         return url in self.archived
+
+    def add_aliases(self, url: str, aliases: Iterable[str], run_id: str) -> list[str]:
+        """Journal URLs that turned out to redirect to the archived article `url`; returns the new ones."""
+        row = self._capture.get(url)
+        new = [a for a in dict.fromkeys(aliases) if a not in self.archived and a != url]
+        if row is None or not new:
+            return []
+        self.record_article(ArchivedArticle(
+            url=row["url"], capture_id=row["capture_id"], warc_file=row["warc_file"],
+            warc_offset=row["warc_offset"], run_id=run_id, aliases=tuple(new),
+        ))
+        return new
 
     def record_article(self, article: ArchivedArticle) -> None:
         """Append one archived article page to the journal, flushed at once."""
@@ -149,12 +169,18 @@ class SiteState:
         self._journal.flush()
         if article.url not in self.archived:
             self.articles += 1
-        self.archived.update((article.url, *article.aliases))
+        for known in (article.url, *article.aliases):
+            self.archived.add(known)
+            self._capture[known] = row
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None, warc_file: str,
-                            warc_offset: int) -> None:
-        """Keep what a conditional request for `url` needs, and where the body they stand for lies."""
-        entry = {"warc_file": warc_file, "warc_offset": warc_offset}
+                            warc_offset: int, record_id: str | None = None, warc_date: str | None = None) -> None:
+        """Keep what a conditional request for `url` needs, and the record holding the body they stand for."""
+        entry: dict[str, Any] = {"warc_file": warc_file, "warc_offset": warc_offset}
+        if record_id:
+            entry["record_id"] = record_id
+        if warc_date:
+            entry["warc_date"] = warc_date
         if etag:
             entry["etag"] = etag
         if last_modified:
@@ -164,12 +190,31 @@ class SiteState:
     def forget_validators(self, url: str) -> None:
         self.validators.pop(url, None)
 
+    def mark_absent(self, url: str, status: int, run_id: str, since: str) -> None:
+        self.absent[url] = {"status": status, "since": since, "run_id": run_id}
+
+    def forget_absent(self, url: str) -> dict[str, Any] | None:
+        return self.absent.pop(url, None)
+
     def close(self) -> None:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
         if self.validators or self.validators_path.exists():
             write_json_atomic(self.validators_path, self.validators)
+        if self.absent or self.absent_path.exists():
+            write_json_atomic(self.absent_path, self.absent)
+
+
+def _read_json_object(path: Path, consequence: str) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError:
+        logger.warning("%s is not JSON; %s", path, consequence)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def site_folder(data_dir: Path, slug: str) -> Path:

@@ -19,6 +19,7 @@ COUNTERS = {
     "bytes": "bytes",  # body bytes as transferred
     "not_modified": "not_modified",  # 304 answers to conditional requests
     "already_archived": "already_archived",  # article URLs skipped because an earlier run archived them
+    "known_absent": "known_absent",  # feeds and sitemaps answering 404 again, as in an earlier run: no error
     "truncated": "truncated",
 }
 

@@ -8,10 +8,10 @@ indexes and news sitemaps included), RSS/Atom feeds (the registry's and those a 
 listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: following every link of
 every article costs ~4x the crawl rate for little gain. Only responses judged to be articles become items.
 
-Incremental (crawler.middlewares.incremental): an article URL archived by an earlier run is not requested
-again unless BAOTINH_REFRESH (`--refresh`); discovery pages are, conditionally (If-None-Match /
-If-Modified-Since) when they sent validators last time, and a 304 is read back from the earlier WARC record.
-BAOTINH_SINCE skips sitemap entries whose lastmod is older.
+Incremental (the downloader middleware crawler.middlewares.incremental): the spider asks it whether an article
+URL was archived by an earlier run before scheduling it, and tells it which pages were articles; conditional
+requests and 304s are the middleware's, so a callback always gets the page itself. BAOTINH_SINCE skips
+sitemap entries whose lastmod is older.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,7 +32,15 @@ from w3lib.url import url_query_cleaner
 
 from crawler.ingest.decode import page_text
 from crawler.middlewares.guards import Rejected
-from crawler.middlewares.incremental import Incremental, as_aware, parse_since
+from crawler.middlewares.incremental import (
+    KNOWN_ABSENT,
+    TRACK_ABSENCE,
+    AlreadyArchived,
+    Incremental,
+    as_aware,
+    incremental_of,
+    parse_since,
+)
 from crawler.registry import RegistryError, Site, load_sites
 from crawler.spiders.discovery import (
     DiscoveryError,
@@ -83,6 +90,7 @@ class NewsSpider(Spider):
         self.scheduled: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.links = LinkExtractor(unique=True)
+        self._incremental: Incremental | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -91,15 +99,16 @@ class NewsSpider(Spider):
         spider.max_pages = spider.max_pages_arg or settings.getint("BAOTINH_MAX_PAGES") or None
         spider.listing_depth = settings.getint("BAOTINH_LISTING_DEPTH")
         spider.since = parse_since(settings.get("BAOTINH_SINCE"))
-        data_dir = Path(settings.get("BAOTINH_DATA_DIR") or "data")
-        spider.incremental = Incremental(
-            data_dir, Path(settings.get("ARCHIVE_DIR") or data_dir / "warc"), list(spider.sites),
-            settings.get("BAOTINH_RUN_ID") or "", settings.getbool("BAOTINH_REFRESH"), crawler,
-        )
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(spider.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(spider.incremental.close, signal=signals.spider_closed)
         return spider
+
+    @property
+    def incremental(self) -> Incremental | None:
+        """The crawl's incremental state (None when INCREMENTAL_ENABLED is off), found once the engine runs."""
+        if self._incremental is None:
+            self._incremental = incremental_of(self.crawler)
+        return self._incremental
 
     # -- requests ----------------------------------------------------------------------------------------
     def site_for(self, url: str) -> Site | None:
@@ -114,7 +123,8 @@ class NewsSpider(Spider):
         stats = self.crawler.stats
         if stats.get_value(f"site/{site.slug}/given_up"):
             return None
-        if callback == self.parse_page and self.incremental.archived(url, site.slug):
+        incremental = self.incremental
+        if callback == self.parse_page and incremental is not None and incremental.archived(url, site.slug):
             self.seen.add(url)
             return None
         if self.max_pages is not None and self.scheduled[site.slug] >= self.max_pages:
@@ -122,10 +132,10 @@ class NewsSpider(Spider):
             return None
         self.seen.add(url)
         self.scheduled[site.slug] += 1
-        headers, conditional = self.incremental.conditional(url, site.slug)
-        meta: dict[str, Any] = {"site": site.slug, "listing_depth": depth, **conditional}
-        return Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta,
-                       headers=headers or None)
+        meta: dict[str, Any] = {"site": site.slug, "listing_depth": depth}
+        if callback in (self.parse_feed, self.parse_sitemap) and not url.endswith("/sitemap.xml"):
+            meta[TRACK_ABSENCE] = True  # a 404 here is an error once, then a known absence (see fetch_failed)
+        return Request(url, callback=callback, errback=self.fetch_failed, priority=priority, meta=meta)
 
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
@@ -169,10 +179,6 @@ class NewsSpider(Spider):
 
     # -- callbacks ---------------------------------------------------------------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        revived = self.incremental.revive(response)
-        if revived is None:
-            return
-        response = revived
         site = self.sites[response.meta["site"]]
         stats = self.crawler.stats
         try:
@@ -181,7 +187,6 @@ class NewsSpider(Spider):
             logger.warning("%s: unreadable sitemap %s: %s", site.slug, response.url, e)
             stats.inc_value(f"site/{site.slug}/bad_sitemaps")
             return
-        self.incremental.remember(response)
         stats.inc_value(f"site/{site.slug}/sitemaps")
         for entry in entries:
             if entry.loc == response.url or entry.loc in response.meta.get("redirect_urls", ()):
@@ -199,10 +204,6 @@ class NewsSpider(Spider):
                 yield follow
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        revived = self.incremental.revive(response)
-        if revived is None:
-            return
-        response = revived
         site = self.sites[response.meta["site"]]
         try:
             links = parse_feed(response.body, response.url)
@@ -210,7 +211,6 @@ class NewsSpider(Spider):
             logger.warning("%s: unreadable feed %s: %s", site.slug, response.url, e)
             self.crawler.stats.inc_value(f"site/{site.slug}/bad_feeds")
             return
-        self.incremental.remember(response)
         self.crawler.stats.inc_value(f"site/{site.slug}/feeds")
         for link in links:
             follow = self.request(link, site, self.parse_page, depth=self.listing_depth, priority=1)
@@ -218,10 +218,6 @@ class NewsSpider(Spider):
                 yield follow
 
     def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
-        revived = self.incremental.revive(response)
-        if revived is None:
-            return
-        response = revived
         site = self.sites[response.meta["site"]]
         stats = self.crawler.stats
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
@@ -239,7 +235,8 @@ class NewsSpider(Spider):
                 return
         if is_article_page(site, response.url, response.selector):
             stats.inc_value(f"site/{site.slug}/article_pages")
-            self.incremental.record_article(response)
+            if self.incremental is not None:
+                self.incremental.record_article(response)
             yield {
                 "url": response.url,
                 "site": site.slug,
@@ -248,7 +245,6 @@ class NewsSpider(Spider):
                 **(response.meta.get("warc") or {}),
             }
             return
-        self.incremental.remember(response)
         stats.inc_value(f"site/{site.slug}/listing_pages")
         depth = response.meta.get("listing_depth", 0)
         for feed in feed_links(response.selector, response.url):
@@ -271,10 +267,14 @@ class NewsSpider(Spider):
         if failure.check(Rejected) and failure.value.reason == "site_given_up":
             stats.inc_value(f"site/{slug}/skipped_given_up")
             return
+        if failure.check(AlreadyArchived):
+            return  # an archived article reached through a redirect: counted as already_archived
         if failure.check(HttpError):
             status = failure.value.response.status
             if request.url.endswith("/sitemap.xml") and status == 404:
                 return  # the guessed /sitemap.xml is often absent; not an error
+            if request.meta.get(KNOWN_ABSENT):
+                return  # absent in an earlier run too: counted as known_absent, logged at info
             reason = f"http_{status}"
         elif failure.check(Rejected):
             reason = failure.value.reason
