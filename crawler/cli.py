@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands import crawl, demo, export, index, search, shell, sites, status, verify
+from crawler.commands import crawl, demo, export, index, report, search, shell, sites, status, verify
 from crawler.commands.common import EXIT_USAGE, UsageError
 from crawler.registry import RegistryError
 from crawler.run.lock import EXIT_LOCKED, LockHeld
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, status, index, search, shell, sites, export, verify, demo]
+COMMANDS = [crawl, status, index, search, shell, sites, export, verify, report, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:
