@@ -65,3 +65,12 @@ def writable_data_dir(text: str) -> Path:
 
 def add_data_dir(parser: argparse.ArgumentParser, default: str = "data") -> None:
     parser.add_argument("--data-dir", default=default, metavar="DIR", help=f"data directory (default: ./{default})")
+
+
+def size_text(n: float) -> str:
+    """A byte count as people read it: 950 B, 1.2 MB (decimal units, as disks are sold)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"

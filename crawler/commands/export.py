@@ -15,7 +15,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir, existing_data_dir, open_database
+from crawler.commands.common import (
+    FORMATTER,
+    UsageError,
+    add_data_dir,
+    existing_data_dir,
+    open_database,
+    size_text,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -146,15 +153,8 @@ class Progress:
         if now - self.last >= self.interval:
             self.last = now
             share = 100 * self.done / self.total if self.total else 100
-            print(f"export: {self.label} {share:.0f}% ({_size(self.done)} of {_size(self.total)})", file=sys.stderr)
-
-
-def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
+            print(f"export: {self.label} {share:.0f}% ({size_text(self.done)} of {size_text(self.total)})",
+                  file=sys.stderr)
 
 
 def say(message: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from crawler.commands.common import size_text as size
 from crawler.report import charts
 from crawler.report.data import ReportData, error_reasons
 
@@ -31,14 +32,6 @@ class Section:
     title: str
     about: str
     blocks: list[tuple[str, Any]] = field(default_factory=list)  # ("chart", svg) | ("table", Table) | ("note", str)
-
-
-def size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
 
 
 def run_label(started: Any, seen: set[str]) -> str:
