@@ -32,19 +32,20 @@ def _configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(font=FONT).configure_view(stroke=None).configure_axis(labelFontSize=11, titleFontSize=11)
 
 
-def coverage_chart(cells: list[dict[str, Any]]) -> alt.TopLevelMixin:
+def coverage_chart(cells: list[dict[str, Any]], unit: str = "day") -> alt.TopLevelMixin:
     """Articles per site (rows) and day (columns); a day without articles is grey, a failed run a red cross.
 
-    `cells`: one per site and day, {site, day: "YYYY-MM-DD", articles, failed}."""
+    `cells`: one per site and day (or week, or month: `unit`), {site, day: "YYYY-MM-DD", articles, failed}."""
     days = sorted({c["day"] for c in cells})
     top = max([c["articles"] for c in cells] + [1])
     step = max(1, len(days) // 12)
     width = min(WIDE, max(240, 11 * len(days)))
     base = alt.Chart(_data(cells))
-    x = alt.X("day:O", title="day (Vietnam)", sort=days,
-              axis=alt.Axis(values=days[::step], labelAngle=-60, labelExpr="slice(datum.label, 5)"))
+    label = {"day": "slice(datum.label, 5)", "week": "datum.label", "month": "slice(datum.label, 0, 7)"}[unit]
+    x = alt.X("day:O", title=f"{unit} (Vietnam)", sort=days,
+              axis=alt.Axis(values=days[::step], labelAngle=-60, labelExpr=label))
     y = alt.Y("site:N", title=None)
-    tiles = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    tiles = base.mark_rect(stroke="white", strokeWidth=1 if len(days) <= 150 else 0).encode(
         x=x, y=y,
         color=alt.condition("datum.articles == 0", alt.value(EMPTY),
                             alt.Color("articles:Q", title="articles", scale=alt.Scale(scheme="blues", domain=[0, top]),

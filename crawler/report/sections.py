@@ -16,7 +16,8 @@ from crawler.report import charts
 from crawler.report.data import ReportData, error_reasons
 
 WINDOW_DAYS = 60  # the coverage map's days when --since is not given
-WEEKS_BEYOND = 120  # a longer span is drawn by week
+WEEKS_BEYOND = 120  # a longer span is drawn by week,
+MONTHS_BEYOND = 730  # and one over two years by month
 
 
 @dataclass
@@ -64,10 +65,13 @@ def coverage(data: ReportData) -> Section:
         section.blocks.append(("note", "No articles and no runs yet."))
         return section
     start, end = window
-    weekly = (end - start).days + 1 > WEEKS_BEYOND
+    span = (end - start).days + 1
+    unit = "day" if span <= WEEKS_BEYOND else "week" if span <= MONTHS_BEYOND else "month"
 
     def bucket(day: date) -> date:
-        return day - timedelta(days=day.weekday()) if weekly else day
+        if unit == "week":
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1) if unit == "month" else day
 
     counts: dict[tuple[str, date], int] = defaultdict(int)
     before = 0
@@ -80,8 +84,9 @@ def coverage(data: ReportData) -> Section:
     buckets = sorted({bucket(start + timedelta(days=i)) for i in range((end - start).days + 1)})
     cells = [{"site": s, "day": b.isoformat(), "articles": counts[(s, b)], "failed": (s, b) in failed}
              for s in sites for b in buckets]
-    section.blocks.append(("chart", charts.svg(charts.coverage_chart(cells))))
-    notes = [f"{start:%Y-%m-%d} to {end:%Y-%m-%d}" + (", one column a week (from Monday)" if weekly else "")]
+    section.blocks.append(("chart", charts.svg(charts.coverage_chart(cells, unit))))
+    notes = [f"{start:%Y-%m-%d} to {end:%Y-%m-%d}" + {"day": "", "week": ", one column a week (from Monday)",
+                                                        "month": ", one column a month"}[unit]]
     if before:
         notes.append(f"{before:,} article(s) published before {start:%Y-%m-%d} are left out (--since shows them)")
     section.blocks.append(("note", "; ".join(notes) + "."))
