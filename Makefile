@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test debian-packages bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/baotinh demo
 
-test: $(STAMP)
+# Real programs the tests start (a browser, later database servers): installed from Debian when missing.
+debian-packages:
+	@sh tests/debian-packages.sh tests/debian-packages.txt
+
+test: $(STAMP) debian-packages
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

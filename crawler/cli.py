@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+from types import FrameType
 
-from crawler.commands import crawl, demo, export, index, search, shell, sites, status, verify
+from crawler.commands import crawl, demo, export, index, report, search, shell, sites, status, verify
 from crawler.commands.common import EXIT_USAGE, UsageError
 from crawler.registry import RegistryError
 from crawler.run.lock import EXIT_LOCKED, LockHeld
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, status, index, search, shell, sites, export, verify, demo]
+COMMANDS = [crawl, status, index, search, shell, sites, export, verify, report, demo]
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as the shell reports them
+EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of our output went away (`baotinh status | head -1`)
+
+
+class Terminated(BaseException):
+    """SIGTERM outside a crawl (Scrapy handles it during one: the crawl stops cleanly and says so)."""
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    def of(name: str) -> str:
+        try:
+            return installed(name)
+        except PackageNotFoundError:
+            return "?"
+
+    python = ".".join(map(str, sys.version_info[:3]))
+    return (f"baotinh {of('baotinh')} (Scrapy {of('scrapy')}, trafilatura {of('trafilatura')}, "
+            f"warcio {of('warcio')}, DuckDB {of('duckdb')}, Python {python})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,23 +43,42 @@ def build_parser() -> argparse.ArgumentParser:
         prog="baotinh",
         description="Archive Vietnamese provincial news sites: WARC files as served, articles and figures in DuckDB.",
         epilog="Run `baotinh COMMAND --help` for a command's options and examples.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the version line as written, unwrapped
     )
+    parser.add_argument("--version", action="version", version=version(),
+                        help="print baotinh's version and those of Scrapy, trafilatura, warcio, DuckDB and Python")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.add_parser(sub)
     return parser
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, while we can still say nothing about it
+        return code
     except (UsageError, RegistryError) as e:
         print(f"baotinh: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except LockHeld as e:
         print(f"baotinh: {e}", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point stdout at nothing first
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print("baotinh: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("baotinh: stopped by SIGTERM", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        signal.signal(signal.SIGTERM, previous)

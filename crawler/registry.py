@@ -75,14 +75,18 @@ class Site:
     @classmethod
     def from_start_url(cls, url: str) -> Site:
         """An ad-hoc site for `--start-url`: its domain is the URL's host (port ignored, as by browsers)."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # raises for a port that is no number or out of range
+        except ValueError as e:  # 'http://[::1' (an unclosed IPv6 bracket), 'http://x:99999/'
+            raise RegistryError(f"--start-url {url!r}: not a valid URL ({e})") from e
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise RegistryError(f"--start-url {url!r}: not an http(s) URL")
         host = parts.hostname.lower()
         slug = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")
         domain = host
-        if parts.port:  # another port on the same host is another site (the demo, the tests)
-            slug, domain = f"{slug}-{parts.port}", f"{host}:{parts.port}"
+        if port:  # another port on the same host is another site (the demo, the tests)
+            slug, domain = f"{slug}-{port}", f"{host}:{port}"
         return cls(slug=slug, name=host, domains=(domain,), start_urls=(url,))
 
 
@@ -107,6 +111,10 @@ def load_sites(path: Path | None = None) -> dict[str, Site]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise RegistryError(f"{path}: no such registry file") from e
+    except IsADirectoryError as e:
+        raise RegistryError(f"{path} is a folder: give the registry file, e.g. {path / 'sites.toml'}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise RegistryError(f"{path}: cannot read it: {getattr(e, 'strerror', None) or e}") from e
     except tomllib.TOMLDecodeError as e:
         raise RegistryError(f"{label}: not valid TOML: {e}") from e
     unknown_top = set(data) - {"site"}
@@ -144,7 +152,11 @@ def parse_site(slug: str, entry: object, label: str = "sites.toml") -> Site:
     site_urls = ("start_urls", "feeds", "sitemaps")
     for key in site_urls:
         for url in entry.get(key, []):
-            parts = urlsplit(url)
+            try:
+                parts = urlsplit(url)
+                parts.port  # noqa: B018 - raises for a bad port
+            except ValueError as e:
+                raise fail(key, f"{url!r} is not a valid URL ({e})") from e
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(key, f"{url!r} is not an http(s) URL")
             if key == "start_urls" and not any(_domain_owns(d, url) for d in domains):

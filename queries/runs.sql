@@ -4,10 +4,10 @@
 --
 -- Parameters (optional):
 --   SET VARIABLE command = 'crawl';   -- crawl, index or demo (default: every run)
---   SET VARIABLE n = 50;              -- how many runs (default: 20)
+--   SET VARIABLE max_runs = 50;       -- how many runs (default: 20)
 -- Run: .read queries/runs.sql
 SELECT run_id, command, status, started_at, seconds, pages, captures, articles, errors, warc_bytes
 FROM run_summary
 WHERE getvariable('command') IS NULL OR command = getvariable('command')
 ORDER BY started_at DESC
-LIMIT coalesce(getvariable('n'), 20);
+LIMIT coalesce(getvariable('max_runs'), 20);

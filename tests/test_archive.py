@@ -295,7 +295,8 @@ def test_export_tables_as_parquet(crawls: TwoCrawls, second_run_export: Path, tm
 
 def test_export_user_errors_are_one_line(crawls: TwoCrawls, tmp_path: Path) -> None:
     result = run_baotinh("export", "--data-dir", str(crawls.data), "--out", str(tmp_path / "x"), "--site", "khong-co")
-    assert result.returncode == 2 and "nothing to export" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "--site 'khong-co': no such site in the database (sites: 127-0-0-1-" \
+        in result.stderr and "Traceback" not in result.stderr
     result = run_baotinh("export", "--data-dir", str(crawls.data), "--out", str(tmp_path), "--since", "hôm qua")
     assert result.returncode == 2 and "expected a date like" in result.stderr
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,34 @@ def run_query(db: Path, name: str, **variables: object) -> list[dict]:
     return json.loads(result.stdout or "[]")
 
 
+# Filters that mean the same in every query that takes them (set `site` once, run several queries for it);
+# every other variable belongs to one query, so a value left from one cannot change another.
+SHARED_VARIABLES = {"site", "since", "until", "subject", "kind"}
+
+
+def variables_of(name: str) -> set[str]:
+    text = (QUERIES / name).read_text(encoding="utf-8")
+    return set(re.findall(r"getvariable\('(\w+)'\)", text)) - {n for n in re.findall(r"baotinh_\w+", text)}
+
+
+def test_queries_share_only_the_filter_variables() -> None:
+    users: dict[str, list[str]] = defaultdict(list)
+    for name in saved_queries():
+        for variable in variables_of(name):
+            users[variable].append(name)
+    shared = {v: names for v, names in users.items() if len(names) > 1}
+    assert shared and set(shared) <= SHARED_VARIABLES, shared
+
+
+def test_the_readme_lists_each_query_with_its_variables() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in saved_queries():
+        row = re.search(rf"^\| `{re.escape(name)}` \|.*\|(.*)\|$", readme, re.MULTILINE)
+        assert row, f"README's saved-query table has no row for {name}"
+        listed = set(re.findall(r"`(\w+)`", row[1]))
+        assert listed == variables_of(name), (name, listed)
+
+
 def test_there_are_at_least_six_saved_queries() -> None:
     assert len(saved_queries()) >= 6
 
@@ -48,7 +78,7 @@ def test_each_query_runs_unchanged_with_its_defaults_or_a_required_variable(fixt
 
 
 def test_latest_per_site(fixture_db: Path) -> None:
-    rows = run_query(fixture_db, "latest_per_site.sql", n=1)
+    rows = run_query(fixture_db, "latest_per_site.sql", per_site=1)
     assert [(r["site"], r["title"]) for r in rows] == [
         ("baophutho", "Giá trị xuất khẩu quý I đạt 1.250 triệu USD"),
         ("vccidata", "Nông dân Phú Thọ thu hoạch chè vụ xuân được giá"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from crawler.registry import Site, load_sites
@@ -37,5 +38,39 @@ def open_database(data_dir: Path):  # -> duckdb.DuckDBPyConnection (duckdb impor
         raise UsageError(f"{path} is busy (a crawl is writing or a shell has it open); try again") from e
 
 
+def existing_data_dir(text: str) -> Path:
+    """The --data-dir of a command that reads one: a missing folder or a file is a one-line user error."""
+    path = Path(text)
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise UsageError(f"--data-dir {path} is a file, not a data directory")
+    demo = " (`make demo` wrote data-demo: add --data-dir data-demo)" if Path("data-demo").is_dir() else ""
+    raise UsageError(f"{path}: no such data directory{demo}; give --data-dir DIR")
+
+
+def writable_data_dir(text: str) -> Path:
+    """The --data-dir of a command that writes one, created if need be."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--data-dir {path} is a file, not a data directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"--data-dir {path}: cannot create it: {e.strerror}") from e
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"--data-dir {path}: not writable by this user")
+    return path
+
+
 def add_data_dir(parser: argparse.ArgumentParser, default: str = "data") -> None:
     parser.add_argument("--data-dir", default=default, metavar="DIR", help=f"data directory (default: ./{default})")
+
+
+def size_text(n: float) -> str:
+    """A byte count as people read it: 950 B, 1.2 MB (decimal units, as disks are sold)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry
+from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry, writable_data_dir
+from crawler.commands.crawl_input import overrides
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,18 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def overrides(pairs: list[str]) -> dict[str, str]:
-    result = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--set {pair!r}: expected KEY=VALUE, e.g. --set DOWNLOAD_DELAY=2")
-        result[key.strip()] = value
-    return result
-
-
 def run(args: argparse.Namespace) -> int:
     from crawler.middlewares.incremental import parse_since
+    from crawler.run.console import stamp
     from crawler.run.runner import run_crawl
     from crawler.spiders.news import resolve_sites
 
@@ -68,13 +59,17 @@ def run(args: argparse.Namespace) -> int:
             parse_since(args.since)
         except ValueError as e:
             raise UsageError(f"--since {args.since!r}: not a date; write it as 2026-03-01") from e
+    if args.all and not sites_registry:
+        raise UsageError(f"--all: the registry {args.sites_file or 'crawler/sites.toml'} has no sites "
+                         "(add [site.SLUG] entries, or give --sites-file FILE)")
     settings = overrides(args.set)
     sites = resolve_sites(",".join(args.site), ",".join(args.start_url), sites_registry)
-    result = run_crawl(sites, Path(args.data_dir), max_pages=args.max_pages, overrides=settings,
+    data_dir = writable_data_dir(args.data_dir)
+    result = run_crawl(sites, data_dir, max_pages=args.max_pages, overrides=settings,
                        refresh=args.refresh, since=args.since)
     failed = f"; {len(result.failed_sites)} site(s) failed: {', '.join(result.failed_sites)}" \
         if result.failed_sites else ""
-    print(f"run {result.run_id}: {result.finish_reason}; "
+    print(f"{stamp()} run {result.run_id}: {result.finish_reason}; "
           f"{result.stats.get('response_received_count', 0)} pages, "
           f"{result.stats.get('store/articles', 0)} articles{failed}; log {result.log_file}", file=sys.stderr)
     return result.exit_code

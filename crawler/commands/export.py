@@ -15,9 +15,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
-from crawler.ingest.records import SiteResolver
-from crawler.registry import Site
+from crawler.commands.common import (
+    FORMATTER,
+    UsageError,
+    add_data_dir,
+    existing_data_dir,
+    open_database,
+    size_text,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -41,11 +46,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     target.add_argument("--out", metavar="DIR", help="a new (or empty) folder for the whole package")
     target.add_argument("--parquet", metavar="DIR", help="write only the tables, as Parquet, into DIR")
     add_data_dir(parser)
-    parser.add_argument("--site", metavar="SLUG", help="only this site (a slug from `baotinh sites`)")
-    parser.add_argument("--since", metavar="DATE", help="only pages fetched on or after DATE (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="DATE", help="only pages fetched on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--site", metavar="SLUG",
+                        help="only this site, as the database names it (`SELECT site FROM sites`; the demo's: "
+                        "baophutho, contentfarm)")
+    parser.add_argument("--since", metavar="DATE",
+                        help="only pages fetched on or after DATE (a day in Vietnam, YYYY-MM-DD; the fetch, not the "
+                        "publication)")
+    parser.add_argument("--until", metavar="DATE", help="only pages fetched on or before DATE (a day in Vietnam)")
     parser.add_argument("--no-wacz", action="store_true", help="skip the WACZ (it holds a second copy of the WARCs)")
-    add_sites_file(parser)
     parser.set_defaults(func=run)
 
 
@@ -85,9 +93,13 @@ class Selection:
         return ", ".join(parts)
 
 
-def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites: dict[str, Site]) -> list[dict]:
+def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection) -> list[dict]:
     query = "SELECT capture_id, url, fetched_at, warc_file, warc_offset, warc_length, revisit FROM captures"
     conditions, params = [], []
+    if selection.site:
+        # the site each capture was stored with (as the tables are exported), not the registry's guess
+        conditions.append("site = ?")
+        params.append(selection.site)
     if selection.since:
         conditions.append("fetched_at >= ?")
         params.append(selection.since)
@@ -99,11 +111,24 @@ def select_captures(con: duckdb.DuckDBPyConnection, selection: Selection, sites:
     cursor = con.execute(query + " ORDER BY warc_file, warc_offset", params)
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    if selection.site:
-        # the slug a crawl gives the URL: the registry site that owns it, else its host's own
-        resolver = SiteResolver([], sites)
-        rows = [r for r in rows if resolver.site_for(r["url"]).slug == selection.site]
     return rows
+
+
+def check_site(con: duckdb.DuckDBPyConnection, site: str | None) -> None:
+    if site is None:
+        return
+    known = [s for (s,) in con.execute(
+        "SELECT site FROM sites UNION SELECT DISTINCT site FROM captures WHERE site IS NOT NULL ORDER BY 1").fetchall()]
+    if site not in known:
+        raise UsageError(f"--site {site!r}: no such site in the database (sites: {', '.join(known) or 'none'})")
+
+
+def new_folder(option: str, out: Path) -> None:
+    """The package goes into a new or empty folder: never over a file, never beside someone's files."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{option} {out} is a file: give a new folder")
+    if out.is_dir() and any(out.iterdir()):
+        raise UsageError(f"{option} {out} is not empty: give a new folder")
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -128,15 +153,8 @@ class Progress:
         if now - self.last >= self.interval:
             self.last = now
             share = 100 * self.done / self.total if self.total else 100
-            print(f"export: {self.label} {share:.0f}% ({_size(self.done)} of {_size(self.total)})", file=sys.stderr)
-
-
-def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
+            print(f"export: {self.label} {share:.0f}% ({size_text(self.done)} of {size_text(self.total)})",
+                  file=sys.stderr)
 
 
 def say(message: str) -> None:
@@ -205,21 +223,23 @@ def run(args: argparse.Namespace) -> int:
     from archive.subset import Wanted, write_subset
     from crawler.commands.export_readme import render_readme
 
-    data_dir = Path(args.data_dir)
+    data_dir = existing_data_dir(args.data_dir)
     selection = Selection(args.site, parse_when(args.since, "--since"), parse_when(args.until, "--until", end=True))
-    sites = registry(args)
     if args.parquet:
         out = Path(args.parquet)
+        new_folder("--parquet", out)
+        with open_database(data_dir) as con:
+            check_site(con, selection.site)
         written = export_selected_tables(data_dir / DB_NAME, out, selection)
         say(f"{len(written)} tables written to {out}")
         return 0
 
     out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"--out {out} is not empty: give a new folder")
+    new_folder("--out", out)
     warc_dir = data_dir / "warc"
     with open_database(data_dir) as con:
-        rows = select_captures(con, selection, sites)
+        check_site(con, selection.site)
+        rows = select_captures(con, selection)
         in_progress = [r for r in rows if not (warc_dir / r["warc_file"]).exists()]
         if in_progress:
             # a running crawl's current file is still `.open`: its records are left for the next export

@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.extensions.recorder import DB_NAME
     from crawler.ingest.index import index_warcs
+    from crawler.run.console import ConsoleFormatter
     from pipelines.database.search_index import refresh_database
     from pipelines.database.store import StoreBusy
 
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{data_dir}: no warc/ folder and no database (is --data-dir right?)")
     sites = registry(args)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.setFormatter(ConsoleFormatter())
     for name in ("crawler", "pipelines", "archive"):
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta, timezone
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir
+from crawler.commands.common import FORMATTER, UsageError, add_data_dir, existing_data_dir
+
+VIETNAM = timezone(timedelta(hours=7))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "title, a snippet and the URL. Accents are optional both ways: `dang` finds Đảng, `Phú Thọ` finds "
         "phu tho. Put words in double quotes to require them as a phrase.",
         epilog="examples:\n  baotinh search 'phu tho'\n  baotinh search 'nông thôn mới' --site baophutho --limit 5\n"
-        "  baotinh search '\"xuat khau\" gao' --since 2026-01-01 --until 2026-03-31\n"
+        "  baotinh search '\"xuat khau\" gao' --since 2026-01-01 --until 2026-03-31   # days of publication\n"
+        "  baotinh search 'phu tho' --data-dir data-demo --json | jq -r '.hits[].url'\n"
         "in the DuckDB shell (baotinh shell):\n  SELECT * FROM search_articles('phu tho', site := 'baophutho');",
     )
     parser.add_argument("query", metavar="QUERY", help="words to find; \"quoted words\" must appear together")
@@ -26,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--since", metavar="D", help="published on or after this day (YYYY-MM-DD, Vietnam)")
     parser.add_argument("--until", metavar="D", help="published on or before this day (YYYY-MM-DD, Vietnam)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="at most N articles (default: 20)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (query, notice, hits)")
     add_data_dir(parser)
     parser.set_defaults(func=run)
 
@@ -44,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.database.search import known_sites, search
     from pipelines.database.store import StoreBusy
 
-    db = Path(args.data_dir) / DB_NAME
+    db = existing_data_dir(args.data_dir) / DB_NAME
     if not db.exists():
         raise UsageError(f"no database at {db} (run `baotinh crawl` or `baotinh index` first, or give --data-dir)")
     if not args.query.strip():
@@ -63,6 +67,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if result.notice:
         print(f"baotinh: {result.notice}", file=sys.stderr)
+    if args.json:
+        hits = [{"rank": rank, "day": hit.day.isoformat() if hit.day else None, "site": hit.site, "title": hit.title,
+                 "snippet": hit.snippet, "url": hit.url, "score": hit.score, "article_id": hit.article_id,
+                 "published_at": hit.published_at.astimezone(VIETNAM).isoformat() if hit.published_at else None}
+                for rank, hit in enumerate(result.hits, 1)]
+        print(json.dumps({"query": args.query, "method": result.method, "notice": result.notice, "hits": hits},
+                         ensure_ascii=False, indent=2))
+        return 0
     if not result.hits:
         print(f"no article matches {args.query!r}", file=sys.stderr)
         return 0

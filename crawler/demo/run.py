@@ -46,9 +46,10 @@ def registry_entry(folder: Path, server: SiteServer) -> Site:
     return parse_site(folder.name, entry, label=f"{folder.name}/_site.toml")
 
 
-def duckdb_command() -> str:
-    beside = Path(sys.executable).with_name("duckdb")
-    found = str(beside) if beside.exists() else shutil.which("duckdb") or "duckdb"
+def installed(name: str) -> str:
+    """How to type a program installed beside this Python (`.venv/bin/duckdb` from the repository)."""
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name) or name
     try:
         return os.path.relpath(found) if not os.path.relpath(found).startswith("..") else found
     except ValueError:
@@ -83,13 +84,24 @@ def summary(data_dir: Path) -> str:
 
 def examples(data_dir: Path) -> str:
     db = data_dir / "baotinh.duckdb"
-    shell = duckdb_command()
+    shell = installed("duckdb")
     queries = [
         "SELECT site, count(*) AS articles FROM articles GROUP BY site",
         "SELECT published_at, title, author, source_credit FROM articles ORDER BY published_at DESC",
         "SELECT url, status, warc_file, warc_offset FROM captures ORDER BY fetched_at",
     ]
     return "\n".join(f'  {shell} {db} -c "{q}"' for q in queries)
+
+
+def next_steps(data_dir: Path) -> str:
+    """The baotinh commands to try on the demo's data (each runs as printed: tests/test_demo.py)."""
+    baotinh, where = installed("baotinh"), f"--data-dir {data_dir}"
+    return "\n".join([
+        f"  {baotinh} status {where}                     # the runs and each site's last success",
+        f"  {baotinh} search 'dang vien' {where}         # ranked search, accents optional",
+        f"  {baotinh} report {where} --out {data_dir / 'report.html'}   # charts, open it in a browser",
+        f"  {baotinh} shell {where}                      # the DuckDB shell, search ready (.quit to leave)",
+    ])
 
 
 def run_demo(data_dir: Path, serve_only: bool = False) -> int:
@@ -112,6 +124,8 @@ def run_demo(data_dir: Path, serve_only: bool = False) -> int:
     print(f"demo crawl {result.finish_reason}: run {result.run_id}, log {result.log_file}")
     print(summary(data_dir))
     print("=" * WIDTH)
-    print("Try the database in the DuckDB shell:")
+    print("Try baotinh on the demo's data:")
+    print(next_steps(data_dir))
+    print("or the database in the DuckDB shell:")
     print(examples(data_dir))
     return result.exit_code

@@ -23,6 +23,7 @@ from scrapy.settings import Settings
 from crawler.extensions.recorder import DB_NAME, new_run_id
 from crawler.ingest.recovery import recover, seed_journals
 from crawler.registry import Site
+from crawler.run.console import ConsoleFormatter
 from crawler.run.lock import Holder, RunLock
 from crawler.run.stats import failed_sites, sites_summary
 from crawler.spiders.news import NewsSpider
@@ -136,7 +137,7 @@ def _locked_run(
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
     console = logging.StreamHandler(sys.stderr)
-    console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    console.setFormatter(ConsoleFormatter())  # dated, one line a record (crawler.run.console)
     console.addFilter(_ConsoleFilter())
     console.setLevel(logging.WARNING if quiet else logging.INFO)
     logging.getLogger().addHandler(console)
