@@ -43,8 +43,9 @@ ANONYMOUS = re.compile(
     r"(?:nhóm\s+)?(?:pv|phóng viên|ctv|btv|p\.v)(?:\s*(?:và|,|-|\+)?\s*(?:ctv|tổng hợp|th))?\.?", re.I
 )
 NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[;,/]\s*|\s+và\s+|\s+&\s+", re.IGNORECASE)
+# The keyword starts a word: "ảnh" inside "cảnh" or "Hình ảnh" inside a sentence is no credit.
 PHOTO_CREDIT = re.compile(
-    r"\s*[(\[]?\s*(?:ảnh(?:\s+(?:minh\s+họa|minh\s+hoạ|tư\s+liệu|chụp\s+màn\s+hình))?|nguồn\s+ảnh|"
+    r"\s*[(\[]?\s*(?<!\w)(?:ảnh(?:\s+(?:minh\s+họa|minh\s+hoạ|tư\s+liệu|chụp\s+màn\s+hình))?|nguồn\s+ảnh|"
     r"photo(?:graph)?|image|credit|©)\s*(?:[:：]|by\b)?\s*(?P<credit>[^()\[\]]{0,80}?)\s*[)\]]?\s*\.?\s*$",
     re.IGNORECASE,
 )
@@ -150,11 +151,25 @@ def _core(folded: str) -> str:
 
 
 def split_photo_credit(caption: str) -> tuple[str, str | None]:
-    """("… Ảnh: Minh Hương") -> ("…", "Minh Hương"); "Ảnh minh họa" gives no credit."""
+    """("… Ảnh: Minh Hương") -> ("…", "Minh Hương"); "Ảnh minh họa" gives no credit.
+
+    Every place the keyword could start is tried, left to right: "Quang cảnh hội nghị. Ảnh: Minh Đức"
+    and "Hình ảnh tại lễ hội. Ảnh: Minh Đức" are credited to Minh Đức.
+    """
     caption = caption.strip()
-    match = PHOTO_CREDIT.search(caption)
-    if not match or (match.start() > 0 and not _boundary(caption, match.start())):
-        return caption, None
+    position = 0
+    while (match := PHOTO_CREDIT.search(caption, position)) is not None:
+        found = _credit_of(caption, match)
+        if found is not None:
+            return found
+        position = match.start() + 1
+    return caption, None
+
+
+def _credit_of(caption: str, match: re.Match[str]) -> tuple[str, str | None] | None:
+    """(caption, credit) when `match` is a credit; None to keep looking further right."""
+    if match.start() > 0 and not _boundary(caption, match.start()):
+        return None
     credit = match["credit"].strip(" .")
     rest = caption[: match.start()].strip(" -–—|")
     if GENERIC_PHOTO.match(credit) or not credit:
@@ -166,9 +181,9 @@ def split_photo_credit(caption: str) -> tuple[str, str | None]:
         and "：" not in keyword
         and "©" not in keyword
         and not re.search(r"\bby\b", keyword, re.I)
+        and not looks_like_name(credit)
     ):
-        if not looks_like_name(credit):
-            return caption, None
+        return None
     return rest, credit
 
 
