@@ -1,12 +1,41 @@
-"""Photo credits split from captions whatever words with "ảnh" in them the caption holds."""
+"""Bylines as Vietnamese papers print them — roles, initials, several names — never a form label or a
+brand; and photo credits split from captions whatever words with "ảnh" in them the caption holds."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.extraction.bylines import split_photo_credit
+from pipelines.extraction.bylines import Byline, looks_like_name, parse_byline, split_photo_credit
 from pipelines.extraction.extract import extract
 from tests.extract_fixtures.layouts import URL, news_page, paragraphs
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Tin, ảnh: P.Y", Byline(("P.Y",), None)),
+        ("Tin và ảnh: T.H", Byline(("T.H",), None)),
+        ("Video: Hà Linh", Byline(("Hà Linh",), None)),
+        ("Bài: Thu Hà - Ảnh: Minh Hương", Byline(("Thu Hà",), None)),
+        ("Tin: PV", Byline((), None)),
+        ("Tên", None),
+        ("Họ và tên", None),
+        ("Email", None),
+        ("VnExpress", None),
+    ],
+)
+def test_bylines_as_printed(line: str, expected: Byline | None) -> None:
+    assert parse_byline(line) == expected
+
+
+@pytest.mark.parametrize("name", ["Tên", "Họ tên", "Email:", "VietnamPlus", "ZingNews"])
+def test_form_labels_and_brands_are_not_names(name: str) -> None:
+    assert not looks_like_name(name)
+
+
+@pytest.mark.parametrize("name", ["P.Y", "T.H", "Lò Thị Mai", "NHẬT XUÂN", "Vì Thị Hoa"])
+def test_names_and_initials_are_names(name: str) -> None:
+    assert looks_like_name(name)
 
 
 # -- photo credits (issue 12: "cảnh", "ảnh" inside the caption's own words) -----------------------------
