@@ -88,7 +88,7 @@ def test_same_page_same_article() -> None:
 
 EXTRACTION_MODULES = (
     "extract", "article", "body", "images", "metadata", "boxes", "bylines", "page_kind", "signals", "published",
-    "rules",
+    "rules", "text",
 )  # fmt: skip
 
 

@@ -46,12 +46,22 @@ def find_title(signals: PageSignals, tokens: set[str]) -> str | None:
     for h1 in signals.h1[:2]:
         key = fold(h1)[:40]
         if len(h1.split()) >= 2 and any(key and key in fold(d) for d in declared):
-            return h1
+            return _spaced_like(h1, declared)
     for candidate in declared:
         title = strip_site_name(candidate, tokens)
         if title:
             return title
     return signals.h1[0] if signals.h1 else None
+
+
+def _spaced_like(h1: str, declared: list[str]) -> str:
+    """The headline with the spaces a declared title gives it, when both hold the same characters:
+    "<h1><span>Hà Nội:</span><span>mưa lớn</span></h1>" and og:title "Hà Nội: mưa lớn"."""
+    squashed = h1.replace(" ", "")
+    for title in declared:
+        if title.replace(" ", "") == squashed and len(title) > len(h1):
+            return title
+    return h1
 
 
 def strip_site_name(title: str, tokens: set[str]) -> str:

@@ -14,6 +14,8 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipelines.extraction.text import read_text
+
 WHITESPACE = re.compile(r"\s+")
 
 # schema.org types that mean "this page is one article" (subtypes included by name).
@@ -62,7 +64,8 @@ def split_url(url: str) -> SplitResult:
 
 
 def node_text(element: HtmlElement) -> str:
-    return clean_text(element.text_content())
+    """The element's text as a reader reads it (see `text.read_text`), entities undone."""
+    return clean_text(read_text(element))
 
 
 @dataclass
