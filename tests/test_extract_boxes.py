@@ -1,7 +1,9 @@
 """Boxes leave the body even inside the article element (related cards and lists, promotions, "Đọc tiếp");
-a link inside running text never does."""
+a link inside running text never does; the prose trafilatura skips comes back in place."""
 
 from __future__ import annotations
+
+import html
 
 import pytest
 from lxml.html import fragment_fromstring
@@ -98,3 +100,37 @@ def test_cards_on_a_listing_are_the_page_not_boxes() -> None:
     )
     tree = fragment_fromstring(f"<div>{cards}</div>")
     assert prune_boxes(tree) == []
+
+
+PASSAGES = {
+    "a passage set in a div": "<div>Đoạn văn đặt trong thẻ div chứ không phải thẻ p, kể về việc bà con ghi lại "
+    "từng ngày công lao động để được trả tiền công đúng hạn.</div>",
+    "a passage after a photo table": f'<div>{html.escape(BODY[1])}<table class="image"><tr><td><img src="/a.jpg" '
+    'alt=""></td></tr><tr><td class="caption">Máy xúc làm việc trên đèo. Ảnh: Lò Mai</td></tr></table>'
+    "Đoạn văn ngay sau bảng ảnh, không có thẻ nào bọc, nói về kế hoạch trồng cây xanh hai bên đường khi "
+    "tuyến hoàn thành.</div>",
+}
+
+
+@pytest.mark.parametrize("layout", PASSAGES)
+def test_prose_trafilatura_skips_comes_back_in_place(layout: str) -> None:
+    if "table" in layout:
+        page = news_page(body=paragraphs(BODY[:1]) + PASSAGES[layout] + paragraphs(BODY[2:]))
+        passage = "Đoạn văn ngay sau bảng ảnh"
+    else:
+        page, passage = with_inside(PASSAGES[layout]), "Đoạn văn đặt trong thẻ div"
+    paragraphs_out = text_of(page).split("\n\n")
+    where = next(i for i, p in enumerate(paragraphs_out) if passage in p)
+    assert BODY[2] in paragraphs_out[where + 1]  # in reading order, before what follows it
+    assert "Máy xúc làm việc trên đèo" not in "\n".join(paragraphs_out)  # the caption is no passage
+
+
+def test_lines_of_nested_divs_are_not_glued() -> None:
+    lines = (
+        "<div><div>Dòng đầu tiên của đoạn này kể về buổi họp bàn kế hoạch thi công với đầy đủ các hộ dân "
+        "trong bản.</div><div>Dòng thứ hai bắt đầu ngay sau, trong thẻ riêng của nó, kể về những ý kiến đóng "
+        "góp của bà con.</div></div>"
+    )
+    text = text_of(with_inside(lines))
+    assert "Dòng đầu tiên" in text and "Dòng thứ hai" in text
+    assert "bản.Dòng" not in text
