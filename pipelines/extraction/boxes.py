@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
 from pipelines.extraction.signals import WHITESPACE
+from pipelines.extraction.text import words_around
 
 INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
 KEEP = frozenset({"html", "body", "article", "main", "h1"})
@@ -76,16 +77,7 @@ def _boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
 
 def _in_running_text(element: HtmlElement) -> bool:
     """An inline element with words before or after it in its block: part of a sentence."""
-    return element.tag in INLINE and _words_around(element)
-
-
-def _words_around(element: HtmlElement) -> bool:
-    if (element.tail or "").strip():
-        return True
-    before = element.getprevious()
-    parent = element.getparent()
-    text_before = before.tail if before is not None else (parent.text if parent is not None else "")
-    return bool((text_before or "").strip())
+    return element.tag in INLINE and words_around(element)
 
 
 def _promo(element: HtmlElement) -> bool:
@@ -178,7 +170,7 @@ def _cards(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
             if _amid_prose(block, prose):
                 found.append((block, "link_line"))
             continue
-        if words < HEADLINE_WORDS or _words_around(block):  # a link inside a sentence is no teaser
+        if words < HEADLINE_WORDS or words_around(block):  # a link inside a sentence is no teaser
             continue
         card = block.getparent()
         if card is None or card.tag in KEEP or card.tag not in CARD_TAGS or card.find(".//h1") is not None:
@@ -226,7 +218,7 @@ def _standalone_headline(block: HtmlElement) -> bool:
         holder = link
         while (parent := holder.getparent()) is not None and parent is not block and _text(parent) == text:
             holder = parent
-        if not _words_around(holder):
+        if not words_around(holder):
             return True
     return False
 

@@ -25,6 +25,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold
 from pipelines.extraction.signals import WHITESPACE, PageSignals, resolve, split_url
+from pipelines.extraction.text import words_around
 
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
@@ -269,12 +270,7 @@ def _links_to_page(tree: HtmlElement, label: str, url: str) -> bool:
 
 def _standalone(link: HtmlElement) -> bool:
     """A headline link stands alone; a link with text right before or after it is inside running text."""
-    if (link.tail or "").strip():
-        return False
-    before = link.getprevious()
-    parent = link.getparent()
-    text_before = before.tail if before is not None else (parent.text if parent is not None else "")
-    return not (text_before or "").strip()
+    return not words_around(link)
 
 
 def _is_headline_text(text: str) -> bool:

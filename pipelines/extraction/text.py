@@ -58,6 +58,17 @@ def read_text(element: HtmlElement) -> str:
     return WHITESPACE.sub(" ", PIECE_GAP.sub(_piece_gap, "".join(parts))).strip()
 
 
+def words_around(element: HtmlElement) -> bool:
+    """True when words stand right before or after `element` in its parent: it is inside running text
+    ("… ngân hàng <a>chính sách</a> và …"), not a block of its own."""
+    if (element.tail or "").strip():
+        return True
+    before = element.getprevious()
+    parent = element.getparent()
+    text_before = before.tail if before is not None else (parent.text if parent is not None else "")
+    return bool((text_before or "").strip())
+
+
 def _boundary(parts: list[str], block: bool) -> None:
     if not parts:
         return
