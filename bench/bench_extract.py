@@ -1,6 +1,6 @@
 """extract() pages/s beside bare trafilatura (with metadata) on the same pages, in the same run.
 
-The pages are the gate's corpora (tests/corpus: Zyte benchmark, Vietnamese news, the seed repost),
+The pages are the gate's corpora (tests/corpus: Zyte benchmark, Vietnamese news, vi-truth, the seed repost),
 read and decompressed before timing. One process, each page once per round, best of ROUNDS.
 Target: extract() at least 0.7x bare trafilatura. Prints numbers; never fails on them.
 

@@ -11,7 +11,19 @@ import pytest
 from pipelines import extraction
 from pipelines.extraction.article import Article
 from pipelines.extraction.extract import extract
+from tests.extract_fixtures.layouts import URL as LAYOUT_URL
+from tests.extract_fixtures.layouts import article_ld, home_page, news_page, section_page
 from tests.extract_fixtures.pages import PARAGRAPHS, TITLE, URL, article_page, listing_page
+
+UNSEEN_TITLE = "Trồng rau sạch trên sân thượng: kinh nghiệm sau ba mùa"
+UNSEEN_BODY = [
+    "Ba năm trước, gia đình tôi bắt đầu trồng rau trên sân thượng rộng chừng hai mươi mét vuông, chủ yếu để "
+    "có rau ăn hằng ngày mà không phải lo thuốc trừ sâu.",
+    "Mùa đầu tiên gần như thất bại vì đất quá chặt và tưới không đều; sang mùa thứ hai, tôi trộn thêm xơ dừa, "
+    "phân trùn quế và lắp hệ thống tưới nhỏ giọt hẹn giờ.",
+    "Đến mùa thứ ba, những luống cải, xà lách và rau thơm đã đủ cho cả nhà ăn, lại còn dư để biếu hàng xóm, "
+    "và chi phí mỗi tháng chỉ còn bằng một bữa chợ.",
+]
 
 SECTION = "https://baophutho.vn/kinh-te.htm"
 
@@ -88,7 +100,7 @@ def test_same_page_same_article() -> None:
 
 EXTRACTION_MODULES = (
     "extract", "article", "body", "images", "metadata", "boxes", "bylines", "page_kind", "signals", "published",
-    "rules",
+    "rules", "article_time", "authors", "location", "passages", "scan", "templates", "text", "version", "wrappers",
 )  # fmt: skip
 
 
@@ -100,3 +112,84 @@ def test_no_module_level_mutable_state() -> None:
         for name, value in vars(module).items():
             if not name.startswith("__"):
                 assert not isinstance(value, list | dict | set), f"pipelines.extraction.{module_name}.{name} is mutable"
+
+
+# -- home and section pages by structure; real articles kept whatever a weak signal says --------------
+
+
+@pytest.mark.parametrize("url", ["https://baosonla-test.vn/", "https://baosonla-test.vn/trang-chu.html"])
+@pytest.mark.parametrize("og_type", ["article", "website"])
+@pytest.mark.parametrize("teasers", [6, 24])
+def test_a_home_page_is_no_article_whatever_it_declares(url: str, og_type: str, teasers: int) -> None:
+    """It claims og:type article, a NewsArticle JSON-LD and a publication time: the teasers decide."""
+    assert extract(home_page(og_type=og_type, teasers=teasers), url) is None
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [{}, {"summary_tag": "div"}, {"teasers": 3}, {"featured_summary_words": 200}, {"og_type": "article"}],
+    ids=["plain", "div summaries", "few teasers", "long featured summary", "og article"],
+)
+def test_a_section_page_is_no_article(variant: dict) -> None:
+    assert extract(section_page(**variant), "https://baosonla-test.vn/giao-thong-c12/") is None
+
+
+def _blog_post(
+    *, url_path: str, sidebar_excerpt: bool = False, og_type: str = "", ld: bool = False, published: bool = False
+) -> str:
+    body = "".join(f"<p>{p}</p>" for p in UNSEEN_BODY)
+    sidebar = (
+        f'<aside><div class="recent"><h3><a href="{url_path}">{UNSEEN_TITLE}</a></h3><p>{UNSEEN_BODY[0]}</p></div>'
+        '<div class="recent"><h3><a href="/2019/05/bai-khac-ve-vuon-rau">Một bài khác về vườn rau sạch của gia '
+        "đình</a></h3></div></aside>"
+        if sidebar_excerpt
+        else ""
+    )
+    meta = f'<meta property="og:type" content="{og_type}">' if og_type else ""
+    if published:
+        meta += '<meta property="article:published_time" content="2019-05-12T08:00:00+07:00">'
+    if ld:
+        meta += '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "x"}</script>'
+    return (
+        f"<html><head><title>{UNSEEN_TITLE} – Góc nhỏ</title>{meta}</head><body><div class='site'>"
+        f"<h2><a href='/'>Góc nhỏ</a></h2><main><h1>{UNSEEN_TITLE}</h1><div class='entry'>{body}</div></main>"
+        f"{sidebar}</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["archives url", "excerpt in the sidebar", "og website beside json-ld", "no metadata at all"],
+)
+def test_real_articles_are_never_rejected(kind: str) -> None:
+    host = "https://gocnho-test.vn"
+    if kind == "archives url":
+        page, url = _blog_post(url_path="/archives/2019/05/vuon-rau"), f"{host}/archives/2019/05/vuon-rau"
+    elif kind == "excerpt in the sidebar":
+        page, url = _blog_post(url_path="/2019/05/vuon-rau", sidebar_excerpt=True), f"{host}/2019/05/vuon-rau"
+    elif kind == "og website beside json-ld":
+        page, url = _blog_post(url_path="/vuon-rau", og_type="website", ld=True), f"{host}/vuon-rau"
+    else:
+        page, url = _blog_post(url_path="/p/42"), f"{host}/p/42"
+    article = extract(page, url)
+    assert article is not None and article.title == UNSEEN_TITLE
+    assert [p for p in UNSEEN_BODY if p not in article.text] == []
+
+
+def test_a_section_heading_does_not_reject_a_declared_article() -> None:
+    """The <h1> is the section's name linking to its page; the JSON-LD says NewsArticle; og:type website."""
+    page = news_page(
+        og_type="website",
+        json_ld=article_ld(),
+        headline='<a href="https://baosonla-test.vn/giao-thong.html">Giao thông</a>',
+    )
+    article = extract(page, "https://baosonla-test.vn/giao-thong.html")
+    assert article is not None
+
+
+def test_a_doubtful_article_is_kept_and_says_why() -> None:
+    page = _blog_post(url_path="/tag/vuon-rau", og_type="website", published=True)
+    article = extract(page, "https://gocnho-test.vn/tag/vuon-rau")
+    assert article is not None
+    assert article.doubt is not None and "listing url" in article.doubt and "og:type website" in article.doubt
+    assert extract(news_page(), LAYOUT_URL).doubt is None  # type: ignore[union-attr]

@@ -151,3 +151,31 @@ def test_compound_units_are_rates(text: str, raw: str, unit: str, base: str, sca
 def test_words_that_start_like_units_are_counted_nouns(text: str, subject: str) -> None:
     [found] = find_figures(text)
     assert (found.kind, found.unit, found.subject) == ("count", None, subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value", "unit", "kind"),
+    [
+        # A word that names things by number ("tuyến 3", "lô 12", "khu 5") before a measured quantity:
+        # the unit says the number is a quantity, not the thing's identifier.
+        (
+            "Dự án có chiều dài tuyến 11,63km; điểm đầu giao với quốc lộ 6, điểm cuối giao với tỉnh lộ 110 "
+            "tại xã Chiềng Mung, huyện Mai Sơn.",
+            "11,63km",
+            11.63,
+            "km",
+            "length",
+        ),
+        ("Phần diện tích lô 1.262m² được giao cho hợp tác xã trồng rau.", "1.262m²", 1262, "m²", "area"),
+        ("Mỗi khu 1.262 m² đất sản xuất được chia cho ba hộ.", "1.262 m²", 1262, "m²", "area"),
+        ("Giá gói thầu 1.200 tỷ đồng, thi công trong hai năm.", "1.200 tỷ đồng", 1200, "tỷ đồng", "money"),
+    ],
+)
+def test_a_measured_quantity_after_a_naming_word(text: str, raw: str, value: float, unit: str, kind: str) -> None:
+    found = figure(text, raw)
+    assert (found.value, found.unit, found.kind) == (value, unit, kind)
+
+
+@pytest.mark.parametrize("text", ["Tuyến 3 đi qua trung tâm.", "Lô 12 đã có chủ.", "Khu 5 nằm cạnh chợ huyện."])
+def test_a_naming_word_before_a_bare_number_still_names(text: str) -> None:
+    assert [f.raw for f in find_figures(text) if f.kind not in ("date", "year")] == []

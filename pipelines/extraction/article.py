@@ -18,7 +18,11 @@ class Image:
 
 @dataclass
 class Article:
-    """One extracted article. `text` keeps paragraphs separated by a blank line."""
+    """One extracted article. `text` keeps paragraphs separated by a blank line.
+
+    `doubt` says why the page was kept although some evidence said it lists other pages ("og:type
+    website-1, teasers 0.55-3, …"); None when nothing spoke against it.
+    """
 
     url: str
     title: str | None
@@ -29,6 +33,7 @@ class Article:
     source_credit: str | None = None
     images: list[Image] = field(default_factory=list)
     extractor: str = ""
+    doubt: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

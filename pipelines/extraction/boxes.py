@@ -1,8 +1,11 @@
-"""Remove inline boxes (related news, share and print bars, tag lists, comment forms) before extraction.
+"""Remove boxes (related news, teaser cards, promotions, share and print bars, tag lists, comment forms)
+before extraction, inside the article element too.
 
-A box is found by its heading (BOX_TITLES), its class/id (BOX_CLASSES) or its shape (a list whose
-every item is one headline link), and removed only when it looks like a box: mostly links, or a
-form, and small beside the article. A heading alone in the middle of real text is left alone.
+A box is found by its heading (BOX_TITLES), its class/id (BOX_CLASSES) or its shape: a list whose
+every item opens with a headline link, a small card holding another article's headline link, a block
+whose whole text is one link to another page. It is removed only when it looks like a box: mostly
+links, or a form, and small beside the article. A box is a block: a link or a bold word inside running
+text is never one, whatever its class ("ngân hàng <a class="tag-relate">…</a> và …" keeps its words).
 Mutates the tree it is given; returns the names of the rules used.
 """
 
@@ -10,8 +13,9 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES
+from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
 from pipelines.extraction.signals import WHITESPACE
+from pipelines.extraction.text import words_around
 
 INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
 KEEP = frozenset({"html", "body", "article", "main", "h1"})
@@ -19,13 +23,29 @@ MAX_BOX_CHARS = 1500  # a box bigger than this is probably the article itself, w
 MIN_LINK_SHARE = 0.5
 LINK_ITEM_CHARS = 20
 FORM_TAGS = ("form", "textarea", "input", "button", "select")
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+CARD_TAGS = frozenset({"div", "section", "aside", "table", "figure", "li", "p"})
+CARD_MAX_CHARS = 400
+CARD_LINK_SHARE = 0.35
+HEADLINE_WORDS = 5
+LINK_LINE_WORDS = 3
+PROMO_MAX_CHARS = 900  # a product or booking card may carry a paragraph of blurb
+ANCHOR_BOXES = frozenset({"xem_them", "muc_luc", "toc", "co_the_ban_quan_tam", "doc_tiep"})
+SKIP_HREF = ("#", "javascript:", "mailto:", "tel:")
+PROSE_CHARS = 120
+PROSE_SIBLINGS = 2
 
 
-def prune_boxes(tree: HtmlElement) -> list[str]:
+def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None) -> list[str]:
+    """Remove the boxes; return the rules used. When `neighbours` is given, the texts of the blocks
+    right before and after each "Xem thêm"/"Mục lục" box are added to it: content farms set their
+    wrapper lines there (see `wrappers`)."""
     used: list[str] = []
-    for element, rule_name in _boxes(tree) + _link_lists(tree):
+    for element, rule_name in _boxes(tree) + _link_lists(tree) + _cards(tree):
         if _detached(element, tree):
             continue
+        if neighbours is not None and rule_name in ANCHOR_BOXES:
+            neighbours.extend(_text(n) for n in (element.getprevious(), element.getnext()) if n is not None)
         element.drop_tree()  # keeps the tail text, which belongs to the surrounding block
         used.append(rule_name)
     return used
@@ -46,9 +66,27 @@ def _boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
                     found.append((box, next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))))
                     continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if len(names) > 4 and element.tag not in KEEP and ANY_BOX_CLASS.search(names) and _small_box(element):
+        if len(names) <= 4 or element.tag in KEEP or _in_running_text(element):
+            continue
+        if ANY_BOX_CLASS.search(names) and _small_box(element):
             found.append((element, next(r.name for r in BOX_CLASSES if r.pattern.search(names))))
+        elif PROMO_CLASS.search(names) and _promo(element):
+            found.append((element, "promotion"))
     return found
+
+
+def _in_running_text(element: HtmlElement) -> bool:
+    """An inline element with words before or after it in its block: part of a sentence."""
+    return element.tag in INLINE and words_around(element)
+
+
+def _promo(element: HtmlElement) -> bool:
+    """A promotion card (book, product, booking, app): small, and holding a link, a button or a price
+    rather than being the article."""
+    length = len(_text(element))
+    if length > PROMO_MAX_CHARS or element.find(".//h1") is not None:
+        return False
+    return length <= 300 or element.find(".//a") is not None or _has_form(element)
 
 
 def _box_of_heading(element: HtmlElement, heading: str) -> HtmlElement | None:
@@ -85,7 +123,8 @@ def _small_box(element: HtmlElement) -> bool:
 
 
 def _link_lists(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    """Lists whose every item is one headline link: related-article lists with no heading."""
+    """Lists whose every item is one headline link, or opens with one and adds a short summary:
+    related-article lists with no heading."""
     found = []
     for element in tree.iter("ul", "ol"):
         items = [item for item in element if item.tag == "li"]
@@ -93,11 +132,106 @@ def _link_lists(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
             continue
         texts = [_text(item) for item in items]
         if all(
-            len(t) >= LINK_ITEM_CHARS and _link_share(item, len(t)) >= 0.9
+            len(t) >= LINK_ITEM_CHARS and (_link_share(item, len(t)) >= 0.9 or _teaser_item(item, t))
             for item, t in zip(items, texts, strict=True)
         ):
             found.append((element, "link_list"))
     return found
+
+
+def _teaser_item(item: HtmlElement, text: str) -> bool:
+    """A list item opening with a headline link to another page, then a line of summary."""
+    if len(text) > CARD_MAX_CHARS:
+        return False
+    link = next((a for a in item.iter("a") if _text(a)), None)
+    if link is None or not _goes_elsewhere(link):
+        return False
+    headline = _text(link)
+    words = len(headline.split())
+    framed = _thumbnail_link(item, link) or any(a.tag in HEADINGS for a in link.iterancestors())
+    return (words >= HEADLINE_WORDS or (framed and words >= LINK_LINE_WORDS)) and text.startswith(headline[:20])
+
+
+def _cards(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Blocks whose text is one link to another page ("<p><a>Đọc thêm bài khác…</a></p>"), and small
+    cards holding another article's headline link beside a thumbnail or a line of summary — set amid
+    the article's prose. Among other cards (a listing page), they are the page, not a box in it."""
+    found = []
+    prose: dict[HtmlElement, bool] = {}
+    for link in tree.iter("a"):
+        text = _text(link)
+        words = len(text.split())
+        if words < LINK_LINE_WORDS or not _goes_elsewhere(link):
+            continue
+        block = link
+        while (parent := block.getparent()) is not None and parent.tag not in KEEP and _text(parent) == text:
+            block = parent
+        if block is not link and block.tag in CARD_TAGS and block.find(".//img") is None:
+            if _amid_prose(block, prose):
+                found.append((block, "link_line"))
+            continue
+        if words < HEADLINE_WORDS or words_around(block):  # a link inside a sentence is no teaser
+            continue
+        card = block.getparent()
+        if card is None or card.tag in KEEP or card.tag not in CARD_TAGS or card.find(".//h1") is not None:
+            continue
+        length = len(_text(card))
+        if (
+            length <= CARD_MAX_CHARS
+            and (_link_share(card, length) >= CARD_LINK_SHARE or _thumbnail_link(card, link))
+            and _amid_prose(card, prose)
+        ):
+            found.append((card, "teaser_card"))
+    return found
+
+
+def _amid_prose(block: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:
+    """At least PROSE_SIBLINGS siblings of `block` are running text: long, mostly not links, and no
+    card themselves (on a listing, cards with long summaries stand beside other cards)."""
+    parent = block.getparent()
+    if parent is None:
+        return False
+    if parent not in cache:
+        count = 0
+        for sibling in parent:
+            if not isinstance(sibling.tag, str):
+                continue
+            length = len(_text(sibling))
+            if (
+                length >= PROSE_CHARS
+                and _link_share(sibling, length) < 0.3
+                and not _standalone_headline(sibling)
+            ):
+                count += 1
+                if count >= PROSE_SIBLINGS:
+                    break
+        cache[parent] = count >= PROSE_SIBLINGS
+    return cache[parent]
+
+
+def _standalone_headline(block: HtmlElement) -> bool:
+    """A headline link standing on its own (in its heading, no words around it): a teaser's."""
+    for link in block.iter("a"):
+        text = _text(link)
+        if len(text.split()) < HEADLINE_WORDS:
+            continue
+        holder = link
+        while (parent := holder.getparent()) is not None and parent is not block and _text(parent) == text:
+            holder = parent
+        if not words_around(holder):
+            return True
+    return False
+
+
+def _goes_elsewhere(link: HtmlElement) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(SKIP_HREF)
+
+
+def _thumbnail_link(card: HtmlElement, headline: HtmlElement) -> bool:
+    """The card's image links where its headline links: a teaser's thumbnail."""
+    href = headline.get("href")
+    return any(a is not headline and a.get("href") == href and a.find(".//img") is not None for a in card.iter("a"))
 
 
 def _text(element: HtmlElement) -> str:

@@ -29,34 +29,37 @@ KNOWN_OUTLETS = re.compile(
     r"Reuters|AFP|AP|Bloomberg|BBC|CNN|Xinhua|Kyodo|Yonhap)$",
     re.IGNORECASE,
 )
-ROLE_PREFIX = re.compile(
-    r"^(?:bài(?:\s*(?:,|và|&|\+)\s*ảnh)?|bài viết|ảnh|thực hiện|nhóm thực hiện|tác giả|phóng viên|pv|"
-    r"ghi chép|ghi|by)\s*[:：]?\s+",
+# What a byline says the people did: "Bài:", "Tin, ảnh:", "Bài và ảnh:", "Nhóm thực hiện:", "Video:".
+ROLE = (
+    r"(?:bài(?:\s+viết)?|tin|ảnh|video|clip|đồ\s+họa|đồ\s+hoạ|infographic|thiết\s+kế|trình\s+bày|"
+    r"(?:nhóm\s+)?thực\s+hiện|tác\s+giả|phóng\s+viên|pv|ghi\s+chép|ghi|biên\s+tập|dịch|lược\s+dịch|by)"
+)
+ROLE_PREFIX = re.compile(rf"^{ROLE}(?:\s*(?:,|và|&|\+|/|-)\s*{ROLE})*\s*(?:[:：]\s*|\s+)", re.IGNORECASE)
+# Labels of a comment or contact form, which sit in "author"-classed blocks: never anybody's name.
+FORM_LABEL = re.compile(
+    r"^(?:tên|họ\s+tên|họ\s+và\s+tên|tên\s+của\s+bạn|tên\s+bạn|email|e-mail|thư\s+điện\s+tử|điện\s+thoại|"
+    r"số\s+điện\s+thoại|địa\s+chỉ|website|nội\s+dung|tiêu\s+đề|bình\s+luận|name|your\s+name|"
+    r"full\s+name|phone|comment|message|subject)\s*\*?\s*[:：]?\s*\*?$",
     re.IGNORECASE,
 )
-CREDIT_PREFIX = re.compile(
-    r"^[(\[]?\s*(?:theo|nguồn|nguồn tin|source|via)\s*[:：]?\s*(?P<rest>.+?)[)\]]?\.?$", re.I
-)
+CREDIT_PREFIX = re.compile(r"^[(\[]?\s*(?:theo|nguồn|nguồn tin|source|via)\s*[:：]?\s*(?P<rest>.+?)[)\]]?\.?$", re.I)
 TRAILING_CREDIT = re.compile(r"^(?P<name>.+?)\s*[(\[](?P<credit>[^()\[\]]{2,30})[)\]]\s*$")
 # A byline that names nobody: "PV", "Nhóm PV", "Phóng viên tổng hợp".
 ANONYMOUS = re.compile(
     r"(?:nhóm\s+)?(?:pv|phóng viên|ctv|btv|p\.v)(?:\s*(?:và|,|-|\+)?\s*(?:ctv|tổng hợp|th))?\.?", re.I
 )
 NAME_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[;,/]\s*|\s+và\s+|\s+&\s+", re.IGNORECASE)
+# The keyword starts a word: "ảnh" inside "cảnh" or "Hình ảnh" inside a sentence is no credit.
 PHOTO_CREDIT = re.compile(
-    r"\s*[(\[]?\s*(?:ảnh(?:\s+(?:minh\s+họa|minh\s+hoạ|tư\s+liệu|chụp\s+màn\s+hình))?|nguồn\s+ảnh|"
+    r"\s*[(\[]?\s*(?<!\w)(?:ảnh(?:\s+(?:minh\s+họa|minh\s+hoạ|tư\s+liệu|chụp\s+màn\s+hình))?|nguồn\s+ảnh|"
     r"photo(?:graph)?|image|credit|©)\s*(?:[:：]|by\b)?\s*(?P<credit>[^()\[\]]{0,80}?)\s*[)\]]?\s*\.?\s*$",
     re.IGNORECASE,
 )
 DATELINE = re.compile(r"^\s*(?P<credit>\([^()]{2,30}\)|[A-ZĐ][A-ZĐa-zđ0-9.+]{1,14})\s*[–—-]{1,2}\s+")
 # Generic words around a paper's name, folded: "Báo điện tử …", "Cổng thông tin …", "… Online".
-SITE_WORDS = re.compile(
-    r"^(?:baodientu|bao|tapchi|congthongtindientu|congthongtin|dientu)|(?:online|news|vn|comvn)$"
-)
+SITE_WORDS = re.compile(r"^(?:baodientu|bao|tapchi|congthongtindientu|congthongtin|dientu)|(?:online|news|vn|comvn)$")
 NOT_FOLDED = re.compile(r"[\W_\u0300-\u036f]+")
-GENERIC_PHOTO = re.compile(
-    r"^(?:minh\s+họa|minh\s+hoạ|internet|tư\s+liệu|nguồn\s+internet|st|sưu\s+tầm)$", re.I
-)
+GENERIC_PHOTO = re.compile(r"^(?:minh\s+họa|minh\s+hoạ|internet|tư\s+liệu|nguồn\s+internet|st|sưu\s+tầm)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,17 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5 or len(text) > 40 or NOT_PERSON.search(text):
         return False
+    if FORM_LABEL.match(text) or any(_brand(w) for w in words):
+        return False
     if any(ch.isdigit() for ch in text):
         return False
-    return all(
-        w[0].isupper() and (w[1:].islower() or w.isupper() or len(w) == 1) for w in words if w[0].isalpha()
-    )
+    return all(w[0].isupper() and (w[1:].islower() or w.isupper() or len(w) == 1) for w in words if w[0].isalpha())
+
+
+def _brand(word: str) -> bool:
+    """ "VnExpress", "VietnamPlus", "ZingNews": a capital after a small letter inside a word is a brand,
+    never a Vietnamese name."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
 
 
 def tidy_name(name: str) -> str:
@@ -113,6 +122,8 @@ def parse_byline(text: str, *, context: str = "body") -> Byline | None:
     if ANONYMOUS.fullmatch(line):
         return Byline((), None)
     line = ROLE_PREFIX.sub("", line, count=1)
+    if ANONYMOUS.fullmatch(line):  # "Tin, ảnh: PV"
+        return Byline((), credit)
     # "Bài: Thu Hà - Ảnh: Minh Hương": the photographer is not an author of the text.
     line = re.split(r"\s*[-–—,;]?\s*ảnh\s*[:：]", line, maxsplit=1, flags=re.IGNORECASE)[0]
     names = [tidy_name(n) for n in NAME_SPLIT.split(line) if n.strip()]
@@ -150,11 +161,25 @@ def _core(folded: str) -> str:
 
 
 def split_photo_credit(caption: str) -> tuple[str, str | None]:
-    """("… Ảnh: Minh Hương") -> ("…", "Minh Hương"); "Ảnh minh họa" gives no credit."""
+    """("… Ảnh: Minh Hương") -> ("…", "Minh Hương"); "Ảnh minh họa" gives no credit.
+
+    Every place the keyword could start is tried, left to right: "Quang cảnh hội nghị. Ảnh: Minh Đức"
+    and "Hình ảnh tại lễ hội. Ảnh: Minh Đức" are credited to Minh Đức.
+    """
     caption = caption.strip()
-    match = PHOTO_CREDIT.search(caption)
-    if not match or (match.start() > 0 and not _boundary(caption, match.start())):
-        return caption, None
+    position = 0
+    while (match := PHOTO_CREDIT.search(caption, position)) is not None:
+        found = _credit_of(caption, match)
+        if found is not None:
+            return found
+        position = match.start() + 1
+    return caption, None
+
+
+def _credit_of(caption: str, match: re.Match[str]) -> tuple[str, str | None] | None:
+    """(caption, credit) when `match` is a credit; None to keep looking further right."""
+    if match.start() > 0 and not _boundary(caption, match.start()):
+        return None
     credit = match["credit"].strip(" .")
     rest = caption[: match.start()].strip(" -–—|")
     if GENERIC_PHOTO.match(credit) or not credit:
@@ -166,9 +191,9 @@ def split_photo_credit(caption: str) -> tuple[str, str | None]:
         and "：" not in keyword
         and "©" not in keyword
         and not re.search(r"\bby\b", keyword, re.I)
+        and not looks_like_name(credit)
     ):
-        if not looks_like_name(credit):
-            return caption, None
+        return None
     return rest, credit
 
 

@@ -1,14 +1,16 @@
 """extract(html, url, fetched_at) -> Article | None: the article in a page, or None when there is none.
 
 Pure: no Scrapy, no I/O, no module state. The live crawl and `baotinh index` call the same function,
-in a process pool. The steps, each in its own module:
+in a process pool. The page is parsed once and every step shares that tree:
 
 1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>);
-2. page_kind: teaser blocks, counted before anything is removed;
-3. boxes: inline boxes (Tin liên quan, share bars, Mục lục, comment forms) leave the tree;
-4. trafilatura finds the main text; page_kind.judge decides article or not;
-5. images / body: photos with captions, wrapper lines and bylines out;
-6. metadata: title, lead, time, author; bylines: source credit.
+2. scan: the headline's place, date and author blocks with where they stand; teaser blocks —
+   all read before anything is removed;
+3. boxes: related lists, teaser cards, promotion, share and comment blocks leave the tree;
+4. trafilatura finds the main text; location finds it again in the page; passages puts back the
+   prose trafilatura skipped inside the article; page_kind decides article or not;
+5. templates (the site's own recurring lines), images, body: captions, wrappers, bylines out;
+6. metadata, article_time, authors: title, lead, time, people, source credit.
 """
 
 from __future__ import annotations
@@ -20,30 +22,30 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from pipelines.extraction.article import Article
+from pipelines.extraction.article_time import find_published
+from pipelines.extraction.authors import byline_after_body, declared_authors, meta_authors
 from pipelines.extraction.body import body_paragraphs, clean_body, drop_title, is_vietnamese
 from pipelines.extraction.boxes import prune_boxes
 from pipelines.extraction.bylines import dateline_credit, fold, is_site_name
-from pipelines.extraction.images import find_images, locate_article
-from pipelines.extraction.metadata import (
-    clean_lead,
-    find_authors,
-    find_lead,
-    find_published,
-    find_title,
-    site_tokens,
-    source_line,
-)
-from pipelines.extraction.page_kind import judge, teaser_share, teaser_texts
+from pipelines.extraction.images import find_images
+from pipelines.extraction.location import locate_article
+from pipelines.extraction.metadata import clean_lead, find_lead, find_title, site_tokens, source_line
+from pipelines.extraction.page_kind import container_shape, judge, teaser_blocks, teaser_share, teasers_inside
+from pipelines.extraction.passages import restore_passages
 from pipelines.extraction.rules import match_line
+from pipelines.extraction.scan import scan_page
 from pipelines.extraction.signals import read_signals
+from pipelines.extraction.templates import SiteTemplates, drop_template_lines
+from pipelines.extraction.version import EXTRACTOR_VERSION
 
-# Bump the first part whenever a change can alter what is extracted from the same page.
-EXTRACTOR_VERSION = f"baotinh-extract/2 trafilatura/{trafilatura.__version__}"
+__all__ = ["EXTRACTOR_VERSION", "extract"]
 MIN_TEXT_CHARS = 200
 
 
-def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article | None:
-    """Return the article of `html` or None.
+def extract(
+    html: str, url: str, fetched_at: datetime | None = None, *, templates: SiteTemplates | None = None
+) -> Article | None:
+    """Return the article of `html` or None. `templates` are the site's learned template lines.
 
     >>> extract("<html><body><p>menu</p></body></html>", "http://example.vn/") is None
     True
@@ -52,33 +54,37 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     if tree is None:
         return None
     signals = read_signals(tree, url)
-    teasers = teaser_texts(tree)
-    # Date and byline blocks often share a bar with the share buttons: read them before pruning.
     tokens = site_tokens(signals)
-    published_at = find_published(tree, signals, fetched_at)
-    authors = find_authors(tree, signals, tokens)
-    prune_boxes(tree)
-    paragraphs = _main_text(tree, url, favor_precision=True)
+    scan = scan_page(tree, signals)
+    teasers = teaser_blocks(tree)
+    published_at = find_published(signals, scan, fetched_at)
+    declared = declared_authors(signals, scan, tokens)
+    neighbours: list[str] = []
+    prune_boxes(tree, neighbours)
+    paragraphs = _main_text(tree, url)
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
-        # Precision mode sometimes keeps next to nothing of a short article; balanced mode may get it.
-        paragraphs = _main_text(tree, url, favor_precision=False)
-        if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
-            return None
-    verdict = judge(signals, tree, teaser_share("\n".join(paragraphs), teasers))
+        return None
+    location = locate_article(tree, paragraphs)
+    paragraphs = restore_passages(location, paragraphs)
+    share = teaser_share("\n".join(paragraphs), teasers_inside(teasers, location.container))
+    shape = container_shape(location.container, url, sum(len(p) for p in paragraphs), location.hits.values())
+    verdict = judge(signals, tree, share, shape, len(teasers))
     if not verdict.is_article:
         return None
 
     title = find_title(signals, tokens)
-    paragraphs = drop_title(paragraphs, title)
-    container, first = locate_article(tree, paragraphs)
-    images, captions = find_images(container, url)
+    paragraphs = drop_template_lines(drop_title(paragraphs, title), title, templates)
+    images, captions = find_images(location.container, url)
     vietnamese = signals.lang.startswith("vi") or is_vietnamese(" ".join(paragraphs[:5]))
     # cafef-style "<p class="source">Đại Đoàn kết</p>" closes the text, after the byline.
     shown_source = paragraphs.pop() if len(paragraphs) > 1 and source_line(tree, paragraphs[-1]) else None
-    body = clean_body(paragraphs, captions, vietnamese=vietnamese, site=tokens)
-    credit = body.credit or shown_source or _dateline_credit(body.paragraphs, tokens)
+    body = clean_body(paragraphs, captions, vietnamese=vietnamese, site=tokens, title=title, beside=neighbours)
+    after = byline_after_body(location.last, tokens) if vietnamese and not body.authors else None
+    authors = declared or body.authors or (after.authors if after else ()) or meta_authors(signals, tokens)
+    credit = body.credit or shown_source or (after.credit if after else None)
+    credit = credit or _dateline_credit(body.paragraphs, tokens)
     lead, shown = (
-        find_lead(tree, first, signals) if first is not None else (signals.description or None, False)
+        find_lead(tree, location.first, signals) if location.first is not None else (signals.description or None, False)
     )
     if lead and match_line(lead) is not None:
         lead, shown = None, False
@@ -89,16 +95,20 @@ def extract(html: str, url: str, fetched_at: datetime | None = None) -> Article 
     text = "\n\n".join(body.paragraphs)
     if len(text) < MIN_TEXT_CHARS:
         return None
+    version = (
+        f"{EXTRACTOR_VERSION} templates/{templates.digest}" if templates and templates.lines else EXTRACTOR_VERSION
+    )
     return Article(
         url=url,
         title=title,
         text=text,
         lead=clean_lead(lead),
-        author="; ".join(authors or body.authors) or None,
+        author="; ".join(authors) or None,
         published_at=published_at,
         source_credit=credit,
         images=images,
-        extractor=EXTRACTOR_VERSION,
+        extractor=version,
+        doubt=verdict.reason if verdict.doubtful else None,
     )
 
 
@@ -111,10 +121,10 @@ def _dateline_credit(paragraphs: list[str], tokens: set[str]) -> str | None:
     return None
 
 
-def _main_text(tree: HtmlElement, url: str, *, favor_precision: bool) -> list[str]:
-    document = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, favor_precision=favor_precision
-    )
+def _main_text(tree: HtmlElement, url: str) -> list[str]:
+    # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
+    # for; the boxes pruned above and the body rules give the precision back.
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False)
     return body_paragraphs(document.body if document else None)
 
 

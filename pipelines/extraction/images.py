@@ -1,10 +1,8 @@
-"""Where the article sits in the page, and its photos with caption and photo credit.
+"""The article's photos with caption and photo credit.
 
-The extractor returns text, not nodes, so the article is found again in the page: the elements whose
-text opens the first and last extracted paragraphs, and their lowest common ancestor. Photos are the
-<img> inside that ancestor; a caption is a <figcaption>, a caption-classed block beside the photo
-(WordPress "wp-caption-text", VCCorp "PhotoCMS_Caption", old table layouts), or an italic line
-right under it.
+Photos are the <img> inside the article's container (see `location`); a caption is a <figcaption>,
+a caption-classed block beside the photo (WordPress "wp-caption-text", VCCorp "PhotoCMS_Caption", old
+table layouts), or an italic line right under it.
 """
 
 from __future__ import annotations
@@ -15,54 +13,16 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.article import Image
 from pipelines.extraction.bylines import split_photo_credit
-from pipelines.extraction.signals import WHITESPACE, resolve
+from pipelines.extraction.location import norm
+from pipelines.extraction.signals import resolve
+from pipelines.extraction.text import read_text
 
-KEY_CHARS = 24
-MAX_PARAGRAPHS = 60
-MAJORITY = 0.8
 CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|img-desc|image-desc|photo-desc|desc|credit", re.I)
 SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src")
 MAX_CAPTION_CHARS = 400
 MAX_PHOTO_BLOCK = 600  # a photo block holds the photo and its caption; beyond this we left it
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.I)
 BLOCK_TAGS = frozenset({"p", "div", "figure", "table", "center", "section"})
-
-
-def norm(text: str | None) -> str:
-    return WHITESPACE.sub(" ", text or "").strip()
-
-
-def _key(text: str) -> str:
-    """The first KEY_CHARS characters, whitespace collapsed (without collapsing the whole text)."""
-    return norm(text.lstrip()[: KEY_CHARS * 3])[:KEY_CHARS]
-
-
-def locate_article(tree: HtmlElement, paragraphs: list[str]) -> tuple[HtmlElement | None, HtmlElement | None]:
-    """(container, first element) of the extracted paragraphs in the page, or (None, None).
-
-    The container is the deepest element holding most of them: a paragraph that also shows up
-    elsewhere (a teaser repeating the sapo) must not stretch it to the whole page.
-    """
-    wanted = {_key(p) for p in paragraphs[:MAX_PARAGRAPHS] if len(_key(p)) == KEY_CHARS}
-    if not wanted:
-        return None, None
-    hits: list[HtmlElement] = []
-    for element in tree.iter():
-        text = element.text
-        if text and len(text) >= KEY_CHARS and _key(text) in wanted:
-            hits.append(element)
-    if not hits:
-        return None, None
-    counts: dict[HtmlElement, int] = {}
-    for hit in hits:
-        for ancestor in hit.iterancestors():
-            counts[ancestor] = counts.get(ancestor, 0) + 1
-    needed = max(1, int(len(hits) * MAJORITY))
-    # Elements holding most hits all lie on one chain (two of them share a hit); take the deepest.
-    qualified = [a for a, n in counts.items() if n >= needed]
-    container = max(qualified, key=lambda a: sum(1 for _ in a.iterancestors()), default=None)
-    first = next((h for h in hits if container is not None and container in h.iterancestors()), hits[0])
-    return container, first
 
 
 def find_images(container: HtmlElement | None, base_url: str) -> tuple[list[Image], list[str]]:
@@ -119,14 +79,10 @@ def _caption(img: HtmlElement, container: HtmlElement) -> str:
             break
         if node.tag == "figure":
             captions = node.findall(".//figcaption")
-            return norm(captions[0].text_content()) if captions else ""
+            return read_text(captions[0]) if captions else ""
         for element in node.iter():
-            if (
-                element is not img
-                and element.tag != "img"
-                and CAPTION_CLASS.search(element.get("class") or "")
-            ):
-                text = norm(element.text_content())
+            if element is not img and element.tag != "img" and CAPTION_CLASS.search(element.get("class") or ""):
+                text = read_text(element)
                 if 0 < len(text) <= MAX_CAPTION_CHARS:
                     return text
         if node.tag in BLOCK_TAGS and len(norm(node.text_content())) == 0:
@@ -136,7 +92,7 @@ def _caption(img: HtmlElement, container: HtmlElement) -> str:
                 if text:
                     return text
                 if CAPTION_CLASS.search(following.get("class") or ""):
-                    return norm(following.text_content())[:MAX_CAPTION_CHARS]
+                    return read_text(following)[:MAX_CAPTION_CHARS]
     return ""
 
 
@@ -147,14 +103,3 @@ def _italic_line(element: HtmlElement) -> str:
         return ""
     italic = "".join(norm(e.text_content()) for e in element if e.tag in ("em", "i"))
     return text if italic.replace(" ", "") == text.replace(" ", "") else ""
-
-
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
-    chains = [list(e.iterancestors())[::-1] for e in elements]
-    common = None
-    for level in zip(*chains, strict=False):
-        if all(node is level[0] for node in level):
-            common = level[0]
-        else:
-            break
-    return common

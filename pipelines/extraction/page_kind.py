@@ -1,12 +1,18 @@
-"""Article or not: listing, category, tag, search, home and error pages get no article.
+"""Article or not: listing, category, tag, search, home and error pages get no article; real articles,
+of any language and layout, always do. When in doubt the page is kept, and the doubt recorded.
 
-The page's structure decides, the URL only helps:
-- teasers: blocks made of one headline link (plus an image and a short summary), repeated; when most
-  of the extracted text comes from teasers, the page lists articles instead of being one;
-- what the page declares: JSON-LD @type (NewsArticle vs CollectionPage), og:type, a publication time;
-- a headline: an <h1> of several words that the <title> or og:title repeats, not a section name that
-  is also a menu link;
-- the URL as a hint: "/", /tag/, /tim-kiem/, ?page= against a long slug or a numeric article id.
+Evidence is weighed, no single weak signal decides:
+- for an article: JSON-LD Article (+2), og:type article (+1), a publication time (+1), a headline
+  (an <h1> the <title> or og:title repeats, +1), an article URL (a long slug or a numeric id, +1), and
+  one long text block that is not links (+2);
+- for a listing: JSON-LD CollectionPage/ItemList (-2), og:type website (-1, unless JSON-LD says
+  article), a section name as <h1> that links to the page itself (-1), a home or listing URL (-2/-1),
+  and the structure of a listing page: the extracted text made mostly of teasers — blocks of one
+  headline link and a short summary — inside the article's own container (-3; -5 when three quarters
+  of it is), and that container
+  full of headline links to other pages (-3), or the extracted text only a small part of a large
+  container, pieces from all over the page (-2), or little text on a page of many teasers (-2).
+The page is an article when the sum is at least 0: with no evidence at all, a page with text is kept.
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold
 from pipelines.extraction.signals import WHITESPACE, PageSignals, resolve, split_url
+from pipelines.extraction.text import words_around
 
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
 TEASER_SHARE_LISTING = 0.5
+TEASER_REACH = 3  # ancestors of a paragraph searched for the headline link it summarises
+TEASER_SHARE_ALL = 0.75  # the text is the teasers: only a page declaring itself an article in every way stays
 ERROR_TITLE_WORDS = 10
 HEADLINE_MIN_CHARS = 24
 HEADINGS = frozenset({"h2", "h3", "h4", "h5"})
@@ -45,17 +54,91 @@ ARTICLE_ID = re.compile(r"\d{5,}")
 ID_PARAMETER = re.compile(r"(?:^|&)(?:idx|id|aid|article_?id|news_?id|no|p|post)=\d{3,}", re.IGNORECASE)
 
 
+LINK_HEAVY_HEADLINES = 8  # headline links to other pages inside the article's container...
+LINK_HEAVY_SHARE = 0.3  # ... when links hold this share of its text
+LONG_BLOCK_CHARS = 1500
+LONG_BLOCK_LINK_SHARE = 0.15
+SECTION_WORDS = 8  # "Tài chính - Ngân hàng": a section's name as heading is short
+LITTLE_TEXT_CHARS = 600
+MANY_TEASERS = 20
+SCATTERED_MIN_CHARS = 2000
+SCATTERED_SHARE = 0.25
+DOUBT_MARGIN = 2  # kept with a score under this, and some evidence against: the doubt is recorded
+
+
 @dataclass(frozen=True)
 class Verdict:
     is_article: bool
     reason: str
+    doubtful: bool = False
 
 
-def teaser_texts(tree: HtmlElement) -> list[str]:
+@dataclass(frozen=True)
+class Shape:
+    """The article's container: its text, the part of it in links, the headline links to other pages."""
+
+    chars: int = 0
+    link_chars: int = 0
+    headline_links: int = 0
+    text_chars: int = 0  # of the extracted text
+    summaries: float = 0.0  # share of the located paragraphs that sit beside a headline link
+
+    @property
+    def scattered(self) -> bool:
+        """The extracted text is a small part of a large container: pieces from all over the page,
+        not one block of article."""
+        return self.chars >= SCATTERED_MIN_CHARS and self.text_chars < SCATTERED_SHARE * self.chars
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+
+def container_shape(
+    container: HtmlElement | None, url: str, text_chars: int, hits: Iterable[HtmlElement] = ()
+) -> Shape:
+    """The container's shape; `hits` are the elements the extracted paragraphs start in."""
+    if container is None:
+        return Shape(text_chars=text_chars)
+    chars = len(_text(container))
+    link_chars, headlines = 0, 0
+    here = split_url(url).path.rstrip("/")
+    for link in container.iter("a"):
+        text = _text(link)
+        link_chars += len(text)
+        href = link.get("href") or ""
+        if _is_headline_text(text) and href and not href.startswith(("#", "javascript:", "mailto:")):
+            headlines += split_url(resolve(url, href) or "").path.rstrip("/") != here
+    beside, total = 0, 0
+    for hit in hits:
+        length = len(_text(hit))
+        total += length
+        beside += length if _beside_headline(hit) else 0
+    return Shape(chars, link_chars, headlines, text_chars, beside / total if total else 0.0)
+
+
+def _beside_headline(element: HtmlElement) -> bool:
+    """The paragraph sits in a small block with a standalone headline link: a teaser's summary."""
+    node = element
+    for _ in range(TEASER_REACH):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html") or len(_text(node)) > TEASER_MAX_CHARS:
+            return False
+        for link in node.iter("a"):
+            if not (element is link or element in link.iterancestors()) and _is_headline_text(_text(link)):
+                holder = link
+                while (up := holder.getparent()) is not None and up is not node and _text(up) == _text(link):
+                    holder = up
+                if _standalone(holder):
+                    return True
+    return False
+
+
+def teaser_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Texts of teaser blocks: the largest block around a headline link that holds no other headline,
     with the summary beside it ("box-category-sapo" after an <h3> in the same item)."""
     seen: set[HtmlElement] = set()
-    texts: list[str] = []
+    texts: list[tuple[HtmlElement, str]] = []
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -79,14 +162,21 @@ def teaser_texts(tree: HtmlElement) -> list[str]:
             continue
         if block.tag in HEADINGS or block is link:
             summary = block.getnext()
-            if (
-                summary is not None
-                and summary.find(".//a") is None
-                and len(_text(summary)) < TEASER_MAX_CHARS
-            ):
+            if summary is not None and summary.find(".//a") is None and len(_text(summary)) < TEASER_MAX_CHARS:
                 text += " " + _text(summary)
-        texts.append(text)
+        texts.append((block, text))
     return texts
+
+
+def teasers_inside(teasers: list[tuple[HtmlElement, str]], container: HtmlElement | None) -> list[str]:
+    """Texts of the teasers that overlap the article's container — inside it, or holding it (all of
+    them when it is unknown): a sidebar repeating the post's opening lines says nothing about the post."""
+    if container is None:
+        return [text for _, text in teasers]
+    above = set(container.iterancestors())
+    return [
+        text for block, text in teasers if block is container or block in above or container in block.iterancestors()
+    ]
 
 
 def teaser_share(text: str, teasers: Iterable[str]) -> float:
@@ -100,17 +190,18 @@ def teaser_share(text: str, teasers: Iterable[str]) -> float:
     return len(mine & theirs) / len(mine)
 
 
-def judge(signals: PageSignals, tree: HtmlElement, share: float) -> Verdict:
-    """Decide from the page's signals and the share of its extracted text that teasers hold."""
+def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, teasers: int = 0) -> Verdict:
+    """Weigh what the page declares against the shape of its text (see the module docstring)."""
     title = signals.title_tag or signals.og_title
     headline = signals.h1[0] if signals.h1 else ""
     if any(ERROR_TITLE.search(t) for t in (title, headline) if t and len(t.split()) <= ERROR_TITLE_WORDS):
         return Verdict(False, "error page")
-    score, reasons = 0, []
+    score, reasons, against = 0, [], False
 
     def note(points: int, why: str) -> None:
-        nonlocal score
+        nonlocal score, against
         score += points
+        against |= points < 0
         reasons.append(f"{why}{points:+d}")
 
     if signals.ld_article is not None:
@@ -119,26 +210,39 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float) -> Verdict:
         note(-2, "json-ld listing")
     if signals.og_type == "article":
         note(1, "og:type article")
-    elif signals.og_type in ("website", "object", "profile"):
+    elif signals.og_type in ("website", "object", "profile") and signals.ld_article is None:
         note(-1, f"og:type {signals.og_type}")
     if signals.published_meta:
         note(1, "published time")
     if _is_headline(headline, signals):
         note(1, "headline")
-    elif headline and len(headline.split()) <= 4 and _links_to_page(tree, headline, signals.url):
-        note(-2, "section heading")
+    elif headline and len(headline.split()) <= SECTION_WORDS and _links_to_page(tree, headline, signals.url):
+        note(-1, "section heading")
     path, query = split_url(signals.url).path, split_url(signals.url).query
     if path.strip("/") == "" and not ID_PARAMETER.search(query):
         note(-2, "home page url")
-    elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
-        note(-1, "listing url")
     elif _article_url(path, query):
         note(1, "article url")
-    # Mostly teaser text takes strong evidence (JSON-LD article, time, headline) to stay an article:
-    # "10 things in tech you need to know today" is an article made of headlines.
-    needed = 4 if share >= TEASER_SHARE_LISTING else 0
-    reasons.append(f"teasers {share:.2f}")
-    return Verdict(score >= needed, ", ".join(reasons))
+    elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
+        note(-1, "listing url")
+    if share >= TEASER_SHARE_LISTING:
+        note(-5 if share >= TEASER_SHARE_ALL else -3, f"teasers {share:.2f}")
+    elif shape.summaries >= TEASER_SHARE_LISTING:
+        note(-3, f"teaser summaries {shape.summaries:.2f}")
+    if shape.headline_links >= LINK_HEAVY_HEADLINES and shape.link_share >= LINK_HEAVY_SHARE:
+        note(-3, f"{shape.headline_links} headline links")
+    elif shape.scattered:
+        note(-2, "scattered text")
+    elif shape.text_chars < LITTLE_TEXT_CHARS and teasers >= MANY_TEASERS:
+        note(-2, f"little text among {teasers} teasers")
+    elif (
+        shape.chars >= LONG_BLOCK_CHARS
+        and shape.link_share < LONG_BLOCK_LINK_SHARE
+        and shape.headline_links < LINK_HEAVY_HEADLINES // 2
+    ):
+        note(2, "one long text block")
+    is_article = score >= 0
+    return Verdict(is_article, ", ".join(reasons), doubtful=is_article and against and score < DOUBT_MARGIN)
 
 
 def _is_headline(headline: str, signals: PageSignals) -> bool:
@@ -159,23 +263,14 @@ def _links_to_page(tree: HtmlElement, label: str, url: str) -> bool:
     key, here = fold(label), split_url(url).path.rstrip("/")
     for link in tree.iter("a"):
         href = link.get("href")
-        if (
-            href
-            and fold(link.text_content()) == key
-            and split_url(resolve(url, href) or "").path.rstrip("/") == here
-        ):
+        if href and fold(link.text_content()) == key and split_url(resolve(url, href) or "").path.rstrip("/") == here:
             return True
     return False
 
 
 def _standalone(link: HtmlElement) -> bool:
     """A headline link stands alone; a link with text right before or after it is inside running text."""
-    if (link.tail or "").strip():
-        return False
-    before = link.getprevious()
-    parent = link.getparent()
-    text_before = before.tail if before is not None else (parent.text if parent is not None else "")
-    return not (text_before or "").strip()
+    return not words_around(link)
 
 
 def _is_headline_text(text: str) -> bool:

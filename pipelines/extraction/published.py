@@ -6,6 +6,8 @@
 '2022-09-21T09:35:00+07:00'
 >>> parse_datetime("2026-03-07T08:52:11.000 +07:00").isoformat()
 '2026-03-07T08:52:11+07:00'
+>>> parse_datetime("3/24/2024 7:12:35 AM").isoformat()
+'2024-03-24T07:12:35+07:00'
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ ISO = re.compile(
     r"(?:[T ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:[.,]\d+)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
-# Day first, always: Vietnamese pages never write month/day/year.
+# Day first: Vietnamese pages write day/month/year (US-style metadata: see parse_stamps).
 DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 DMY_WORDS = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE)
 CLOCK = re.compile(
@@ -42,24 +44,44 @@ class Stamp:
 
 def parse_stamp(text: str) -> Stamp | None:
     """The first date in `text`, with its time of day when one stands next to it."""
+    stamps = parse_stamps(text)
+    return stamps[0] if stamps else None
+
+
+def parse_stamps(text: str) -> tuple[Stamp, ...]:
+    """The readings of the first date in `text`, the likelier first.
+
+    Vietnamese pages write the day first; a CMS built on US defaults writes "3/24/2024 7:12:35 AM" in
+    its metadata. A date that is invalid day-first is read month-first; one valid both ways and
+    written with AM/PM has both readings, for the caller to settle against the date the page shows.
+    """
     if not text:
-        return None
+        return ()
     match = ISO.search(text)
     if match:
-        return _iso_stamp(match)
+        stamp = _iso_stamp(match)
+        return (stamp,) if stamp else ()
     match = DMY.search(text) or DMY_WORDS.search(text)
     if not match:
-        return None
-    try:
-        day = datetime(int(match["y"]), int(match["m"]), int(match["d"]))
-    except ValueError:
-        return None
+        return ()
+    first, second, year = int(match["d"]), int(match["m"]), int(match["y"])
     clock = _nearest_clock(text, match.start(), match.end())
+    orders = [(first, second)]
+    if match.re is DMY and first != second and (first <= 12 < second or (first <= 12 and clock and clock[3])):
+        orders.append((second, first))
     tz = _offset(text) or VIETNAM
-    if clock is None:
-        return Stamp(day.replace(tzinfo=tz), has_time=False)
-    hour, minute, second = clock
-    return Stamp(day.replace(hour=hour, minute=minute, second=second, tzinfo=tz), has_time=True)
+    stamps = []
+    for day_number, month in orders:
+        try:
+            day = datetime(year, month, day_number)
+        except ValueError:
+            continue
+        if clock is None:
+            stamps.append(Stamp(day.replace(tzinfo=tz), has_time=False))
+        else:
+            hour, minute, second_, _ = clock
+            stamps.append(Stamp(day.replace(hour=hour, minute=minute, second=second_, tzinfo=tz), has_time=True))
+    return tuple(stamps)
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -80,20 +102,17 @@ def _iso_stamp(match: re.Match[str]) -> Stamp | None:
         tz = (
             UTC
             if raw == "Z"
-            else timezone(
-                (1 if raw[0] == "+" else -1) * timedelta(hours=int(raw[1:3]), minutes=int(raw[3:5]))
-            )
+            else timezone((1 if raw[0] == "+" else -1) * timedelta(hours=int(raw[1:3]), minutes=int(raw[3:5])))
         )
     try:
-        value = day.replace(
-            hour=int(match["H"]), minute=int(match["M"]), second=int(match["S"] or 0), tzinfo=tz
-        )
+        value = day.replace(hour=int(match["H"]), minute=int(match["M"]), second=int(match["S"] or 0), tzinfo=tz)
     except ValueError:
         return None
     return Stamp(value, has_time=True)
 
 
-def _nearest_clock(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+def _nearest_clock(text: str, start: int, end: int) -> tuple[int, int, int, bool] | None:
+    """(hour, minute, second, written with AM/PM) of the time next to a date."""
     window_start = max(0, start - CLOCK_REACH)
     for found in CLOCK.finditer(text, window_start, min(len(text), end + CLOCK_REACH)):
         if start <= found.start() < end:
@@ -105,7 +124,7 @@ def _nearest_clock(text: str, start: int, end: int) -> tuple[int, int, int] | No
         elif ampm == "am" and hour == 12:
             hour = 0
         if hour < 24 and minute < 60:
-            return hour, minute, int(found["S"] or 0)
+            return hour, minute, int(found["S"] or 0), bool(ampm)
     return None
 
 

@@ -90,7 +90,8 @@ LINE_RULES: tuple[LineRule, ...] = (
 BOX_TITLES: tuple[BoxRule, ...] = (
     box_title("tin_lien_quan", r"(?:tin|bài)(?: viết)? liên quan", "Tin liên quan"),
     box_title("tin_cung_chuyen_muc", r"(?:tin|bài)(?: viết)? cùng (?:chuyên mục|chủ đề|danh mục)", "Tin cùng chuyên mục"),
-    box_title("tin_khac", r"(?:tin|bài)(?: viết)? (?:khác|mới|mới nhất|mới hơn|cũ hơn|đọc nhiều|xem nhiều|nổi bật)", "Tin mới nhất"),
+    box_title("tin_khac", r"(?:tin|bài)(?: viết)? (?:khác|mới|mới nhất|mới hơn|cũ hơn|đọc nhiều|xem nhiều|nổi bật|nóng|hay)", "Tin mới nhất"),
+    box_title("doc_tiep", r"(?:đọc|xem) tiếp|đừng bỏ lỡ|có thể bạn muốn (?:đọc|xem)|(?:đọc|xem) nhiều(?: nhất)?|mới nhất|nổi bật", "Đọc tiếp"),
     box_title("co_the_ban_quan_tam", r"(?:có thể )?bạn (?:có thể )?(?:quan tâm|thích)", "Có thể bạn quan tâm"),
     box_title("xem_them", r"(?:xem|đọc) thêm", "Xem thêm"),
     box_title("muc_luc", r"mục lục(?: bài viết)?(?:\s*\[?(?:ẩn|hiện)\]?)?", "Mục lục"),
@@ -112,6 +113,17 @@ BOX_CLASSES: tuple[BoxRule, ...] = (
 )
 
 # fmt: on
+
+# Promotion cards set inside articles: books, products, bookings, apps, newsletters, sponsors. Removed
+# when small and holding a link, a button or a form (see boxes._promo).
+PROMO_CLASS = re.compile(
+    CLASS_TOKEN.format(
+        r"promo|promotion|quang-?cao|qc|ads?|advert|advertisement|banner|sponsor|sponsored|tai-?tro|book|books|"
+        r"sach|product|products|san-?pham|booking|dat-?phong|dat-?ve|dat-?tour|cta|call-?to-?action|"
+        r"subscribe|newsletter|signup|sign-?up|app-?download|download-?app"
+    ),
+    re.IGNORECASE,
+)
 
 # One regex per kind: the pruner tests each short text or class name once, not once per rule.
 ANY_BOX_TITLE = re.compile(TITLE.format("|".join(r.source for r in BOX_TITLES)), re.IGNORECASE)

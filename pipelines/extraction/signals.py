@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from pipelines.extraction.text import read_text
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -62,7 +65,14 @@ def split_url(url: str) -> SplitResult:
 
 
 def node_text(element: HtmlElement) -> str:
-    return clean_text(element.text_content())
+    """The element's text as a reader reads it (see `text.read_text`), entities undone."""
+    return clean_text(read_text(element))
+
+
+LOGO = XPath(
+    "//a[contains(@class,'logo') or contains(@id,'logo')]|//img[contains(@class,'logo') or contains(@id,'logo')]"
+    "|//*[contains(@class,'logo') or contains(@id,'logo')]//img"
+)
 
 
 @dataclass
@@ -81,6 +91,7 @@ class PageSignals:
     ld_article: dict[str, Any] | None = None
     ld_types: set[str] = field(default_factory=set)
     publisher_names: list[str] = field(default_factory=list)
+    masthead: list[str] = field(default_factory=list)  # the logo's alt/title text: the site's name
 
     @property
     def ld_listing(self) -> bool:
@@ -117,6 +128,10 @@ def read_signals(tree: HtmlElement, url: str) -> PageSignals:
         if time_el.get("datetime"):
             signals.published_meta.append(time_el.get("datetime", ""))
     signals.h1 = [text for text in (node_text(h) for h in tree.iter("h1")) if text]
+    for logo in LOGO(tree)[:4]:
+        name = clean_text(logo.get("alt") or logo.get("title") or "")
+        if name and len(name.split()) <= 8:
+            signals.masthead.append(name)
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         _read_json_ld(script.text or "", signals)
     return signals
@@ -135,9 +150,7 @@ def _read_json_ld(raw: str, signals: PageSignals) -> None:
     # "mainEntityOfPage") describe others.
     for item in _top_level(data):
         types = item.get("@type")
-        names = {
-            t.lower() for t in ([types] if isinstance(types, str) else types or []) if isinstance(t, str)
-        }
+        names = {t.lower() for t in ([types] if isinstance(types, str) else types or []) if isinstance(t, str)}
         signals.ld_types |= names
         if names & ARTICLE_TYPES and signals.ld_article is None:
             signals.ld_article = item

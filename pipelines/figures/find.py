@@ -51,6 +51,7 @@ KINDS = tuple(
     """count percent money area length mass volume power energy temperature age rate multiple duration
     ratio date year time rank""".split()
 )
+_MEASURE_KINDS = frozenset("area length mass volume power energy temperature money percent".split())
 _SUBJECT_KINDS = frozenset("count percent money area length mass volume power energy rate ratio".split())
 
 _WORD_RUN = re.compile(r"[\w.,/\-–+]*")
@@ -102,6 +103,17 @@ class _Scan:
         self.figures.sort(key=lambda f: f.start)
         return self.figures
 
+    def _measured(self, start: int, end: int) -> bool:
+        """The number carries a unit of measure ("tuyến 11,63km", "lô 1.262 m²"): a quantity of the thing
+        the word before names, not its identifier ("tuyến 3", "lô 12"). Spaced from the unit, only a
+        number with decimals or thousands counts: "Km 12 m" is rare, "lô 1.262 m²" common."""
+        written = NUMBER.match(self.text, start)
+        stop = written.end() if written else end
+        if self.text[stop : stop + 1].isspace() and not any(c in ".," for c in self.text[start:stop]):
+            return False
+        unit = match_quantity_unit(self.text, stop)
+        return unit is not None and unit.unit is not None and unit.unit.kind in _MEASURE_KINDS
+
     def _read(self, start: int, end: int) -> int:
         """Read the number at text[start:end]; return where scanning goes on."""
         text = self.text
@@ -115,7 +127,7 @@ class _Scan:
             return end + 1  # "7' trước": minutes ago, or a footnote mark
         if cue.is_list_marker(text, start, end, before):
             return end + 1
-        if cue.identifier_before(before):
+        if cue.identifier_before(before) and not self._measured(start, end):
             return self._skip_word(start)
         if cue.SCORE_BEFORE.search(before) and (score := _SCORE.match(text, start)):
             return score.end()

@@ -1,0 +1,149 @@
+"""One pass over the page before anything is removed: where the headline is, and every date and
+author block with where it stands (the article's own header, or another item's teaser, the masthead,
+a menu, the footer, a form).
+
+Dates and bylines often share a bar with the share buttons, which the box pruner removes, so they are
+read here, first. Each spot keeps its document position, so later steps can prefer the one next to
+the headline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+from pipelines.extraction.bylines import fold
+from pipelines.extraction.published import Stamp, parse_stamps
+from pipelines.extraction.signals import PageSignals
+from pipelines.extraction.text import read_text
+
+DATE_CLASS = re.compile(r"date|time|publish|ngay-?dang|thoi-?gian|pdate|timestamp|meta", re.I)
+# Today's date in the site header ("time-now", "today") is the day of the visit, not of the article.
+CLOCK_CLASS = re.compile(r"now|today|current|clock|weather|hom-?nay|lich", re.I)
+AUTHOR_CLASS = re.compile(r"author|byline|tac-?gia|writer|butdanh|but-danh|signature", re.I)
+# Page furniture around the article: masthead, menus, sidebars, footers. Matched on whole class tokens.
+CHROME_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:header|masthead|top-?bar|topbar|top-?nav|menu|nav|navbar|footer|sidebar|side-?bar|"
+    r"aside|widget|sticky-?bar|breaking|ticker|marquee)(?=$|[\s_-])",
+    re.I,
+)
+CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
+FORM_TAGS = frozenset({"form", "textarea", "input", "select", "button", "label"})
+COMMENT_CLASS = re.compile(r"comment|binh-?luan|binhluan|y-?kien|reply|respond", re.I)
+SPOT_TAGS = frozenset({"time", "span", "div", "p", "li", "small", "em", "i", "b", "strong", "font", "td", "a", "abbr"})
+DATE_DIGITS = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
+SPOT_MAX_CHARS = 120
+TEASER_REACH = 3  # ancestors searched for another article's headline link
+TEASER_MAX_CHARS = 500
+HEADLINE_LINK_WORDS = 5
+MAX_SPOTS = 60
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A date or author block: its text, position in document order, and whether it belongs to the
+    page rather than to the article (another item's teaser, the masthead, a menu, the footer, a form)."""
+
+    text: str
+    order: int
+    foreign: bool
+    why: str = ""
+    stamps: tuple[Stamp, ...] = ()
+
+
+@dataclass
+class PageScan:
+    headline_order: int | None = None
+    dates: list[Spot] = field(default_factory=list)
+    authors: list[Spot] = field(default_factory=list)
+
+
+def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
+    scan = PageScan()
+    headline_key = _headline_key(signals)
+    for order, element in enumerate(tree.iter()):
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "h1" and scan.headline_order is None:
+            if headline_key is None or fold(read_text(element))[:30] in headline_key:
+                scan.headline_order = order
+            continue
+        if tag not in SPOT_TAGS:
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        dated = len(scan.dates) < MAX_SPOTS and (
+            tag == "time" or DATE_CLASS.search(names) is not None or _own_text_has_date(element)
+        )
+        authored = len(scan.authors) < MAX_SPOTS and AUTHOR_CLASS.search(names) is not None
+        if not (dated or authored):
+            continue
+        text = element.get("datetime") if tag == "time" and element.get("datetime") else read_text(element)
+        if not text or len(text) > SPOT_MAX_CHARS:
+            continue
+        why = _foreign(element, names, tree)
+        if dated and CLOCK_CLASS.search(names) and not why:
+            why = "clock"
+        if dated:
+            stamps = parse_stamps(text)
+            if stamps:
+                scan.dates.append(Spot(text, order, bool(why), why, stamps))
+        if authored:
+            scan.authors.append(Spot(text, order, bool(why), why))
+    return scan
+
+
+def _headline_key(signals: PageSignals) -> str | None:
+    """Folded titles the article's <h1> must begin like; None when the page declares none."""
+    declared = [t for t in (signals.og_title, signals.title_tag) if t]
+    return " ".join(fold(t) for t in declared) if declared else None
+
+
+def _own_text_has_date(element: HtmlElement) -> bool:
+    """A date written in the element itself (not in its children): "<span>07:12 ngày 24/03/2024</span>"."""
+    own = element.text or ""
+    if len(own) > SPOT_MAX_CHARS:
+        return False
+    for child in element:
+        own += child.tail or ""
+    return len(own) <= SPOT_MAX_CHARS and DATE_DIGITS.search(own) is not None
+
+
+def _foreign(element: HtmlElement, names: str, root: HtmlElement) -> str:
+    """Why the block belongs to the page, not the article: "" when it may be the article's."""
+    in_article = False
+    chain = [element, *element.iterancestors()]
+    for depth, node in enumerate(chain):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "article" or tag == "main":
+            in_article = True
+        if tag in FORM_TAGS or (
+            tag != "body" and COMMENT_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}")
+        ):
+            return "form"
+        if depth and depth <= TEASER_REACH and _holds_other_headline(node):
+            return "teaser"
+    for node in chain:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html"):
+            break
+        marked = tag in CHROME_TAGS or CHROME_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}")
+        # <header> inside <article> is the article's own header; a block holding the headline is too.
+        if marked and not (in_article and tag in ("header", "footer")) and node.find(".//h1") is None:
+            return "chrome"
+    return ""
+
+
+def _holds_other_headline(node: HtmlElement) -> bool:
+    """A small block with a link whose text is a headline: a teaser for another article."""
+    if node.tag in ("body", "html") or len(node.text_content()) > TEASER_MAX_CHARS:
+        return False
+    for link in node.iter("a"):
+        href = link.get("href") or ""
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            words = link.text_content().split()
+            if len(words) >= HEADLINE_LINK_WORDS:
+                return True
+    return False
