@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, open_database, registry
-from crawler.ingest.records import SiteResolver
+from crawler.ingest.sites import SiteResolver
 from crawler.registry import Site
 
 if TYPE_CHECKING:
