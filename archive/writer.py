@@ -59,6 +59,7 @@ class RecordRef:
     payload_digest: str | None
     date: datetime
     refers_to: str | None = None  # for a revisit: the WARC-Record-ID of the original
+    truncated: str | None = None  # the record's WARC-Truncated (a revisit's "length": its body is elsewhere)
 
     @property
     def revisit(self) -> bool:
@@ -222,7 +223,7 @@ class WarcFileWriter:
         digest = payload_digest(exchange.body)
         response_headers["WARC-Payload-Digest"] = digest
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
-        headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
+        headers = stored_response_headers(exchange.response_headers)
         http_headers = RawHeaders(statusline, headers, protocol=http_version)
 
         # a body cut short is not the page: never the original of a revisit, never a revisit itself
@@ -267,7 +268,13 @@ class WarcFileWriter:
         )
         self._write(request)
         return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
-                         refers_to=original.record_id if original else None)
+                         refers_to=original.record_id if original else None,
+                         truncated=response_headers.get("WARC-Truncated"))
+
+
+def stored_response_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response headers a record holds: as received, but without the framing the client undid."""
+    return [(k, v) for k, v in headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
 
 
 def payload_digest(body: bytes) -> str:

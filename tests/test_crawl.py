@@ -13,9 +13,9 @@ import duckdb
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.reader import iter_responses, read_response
 from crawler.demo.server import SiteServer
-from tests.conftest import run_baotinh
+from crawler.ingest.response import read_response
+from tests.conftest import decoded, responses, run_baotinh
 
 ARTICLE_PATHS = {
     "/thoi-su/tinh-trien-khai-ke-hoach-xay-dung-nong-thon-moi-100001.html",  # linked from home
@@ -76,8 +76,8 @@ def test_article_points_at_its_warc_record(crawl: Crawl) -> None:
         served = crawl.server.resolve(url.removeprefix(crawl.base))
         assert served is not None
         expected = served.read_bytes().replace(b"{{BASE}}", crawl.base.encode())
-        assert record.body == expected  # decoded payload == the page as the server had it
-        assert title.encode() in record.body
+        assert decoded(record) == expected  # the payload decoded == the page as the server had it
+        assert title.encode() in decoded(record)
 
 
 def test_gzip_body_is_stored_as_transferred(crawl: Crawl) -> None:
@@ -95,7 +95,7 @@ def test_gzip_body_is_stored_as_transferred(crawl: Crawl) -> None:
 
 def test_chunked_response_has_no_transfer_encoding_or_invented_length(crawl: Crawl) -> None:
     url = crawl.base + "/thoi-su/"
-    records = [r for w in crawl.warcs for r in iter_responses(w) if r.url == url]
+    records = [r for w in crawl.warcs for r in responses(w) if r.url == url]
     assert len(records) == 1
     assert records[0].header("Transfer-Encoding") is None
     assert records[0].header("Content-Length") is None
@@ -106,7 +106,7 @@ def test_redirect_hop_and_robots_are_captured(crawl: Crawl) -> None:
     statuses = dict(crawl.sql("SELECT url, status FROM captures"))
     assert statuses[crawl.base + REDIRECT] == 301
     assert statuses[crawl.base + "/robots.txt"] == 200
-    hop = next(r for w in crawl.warcs for r in iter_responses(w) if r.url == crawl.base + REDIRECT)
+    hop = next(r for w in crawl.warcs for r in responses(w) if r.url == crawl.base + REDIRECT)
     assert hop.header("Location") is not None and hop.header("Location").endswith("-100002.html")
 
 
@@ -120,7 +120,7 @@ def test_robots_txt_fetched_once(crawl: Crawl) -> None:
 
 
 def test_one_capture_row_per_response_record(crawl: Crawl) -> None:
-    in_warc = sorted((r.record_id, r.warc_file, r.offset) for w in crawl.warcs for r in iter_responses(w))
+    in_warc = sorted((r.record_id, r.warc_file, r.offset) for w in crawl.warcs for r in responses(w))
     in_db = sorted(crawl.sql("SELECT capture_id, warc_file, warc_offset FROM captures"))
     assert in_warc == in_db
 

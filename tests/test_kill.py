@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from archive.reader import read_response
+from crawler.ingest.response import read_response
 from crawler.run.state import read_jsonl, read_runs, site_folder
 from tests.conftest import SITES, run_baotinh, sql, start_baotinh, warcio_check
 from tests.hostile import HostileServer

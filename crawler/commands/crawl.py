@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     settings = overrides(args.set)
     sites = resolve_sites(",".join(args.site), ",".join(args.start_url), sites_registry)
     result = run_crawl(sites, Path(args.data_dir), max_pages=args.max_pages, overrides=settings,
-                       refresh=args.refresh, since=args.since)
+                       refresh=args.refresh, since=args.since,
+                       sites_file=Path(args.sites_file) if args.sites_file else None)
     failed = f"; {len(result.failed_sites)} site(s) failed: {', '.join(result.failed_sites)}" \
         if result.failed_sites else ""
     print(f"run {result.run_id}: {result.finish_reason}; "

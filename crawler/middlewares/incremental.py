@@ -19,7 +19,8 @@ from typing import Any
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
-from archive.reader import read_response
+from crawler.ingest.content_coding import decode_content
+from crawler.ingest.response import read_response
 from crawler.run.state import ArchivedArticle, SiteState, site_folder
 
 logger = logging.getLogger(__name__)
@@ -88,14 +89,15 @@ class Incremental:
         path = self.warc_dir / str(previous.get("warc_file"))
         try:
             old = read_response(path, int(previous["warc_offset"]))
+            body = decode_content(old.body, old.header_values("Content-Encoding"))
         except (OSError, KeyError, ValueError, StopIteration) as e:
             logger.warning("%s: %s is unchanged (304) but its earlier copy cannot be read from %s (%s); "
                            "it will be fetched in full next run", slug, response.url, path, e)
             self.state[slug].forget_validators(response.url)
             return None
         headers = [(k, v) for k, v in old.headers if k.encode("latin-1") not in STALE_HEADERS]
-        cls = responsetypes.from_args(headers=dict(headers), url=response.url, body=old.body)
-        return cls(url=response.url, status=200, headers=headers, body=old.body, request=response.request,
+        cls = responsetypes.from_args(headers=dict(headers), url=response.url, body=body)
+        return cls(url=response.url, status=200, headers=headers, body=body, request=response.request,
                    flags=[*response.flags, "revived"])
 
     def remember(self, response: Response) -> None:
