@@ -186,3 +186,24 @@ def test_a_damaged_record_costs_that_record_only(crawled: Path, tmp_path: Path) 
         responses = sum(1 for r in records if r.warc_type == "response")
         assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == responses - 1
         assert con.execute("SELECT count(*) FROM captures WHERE warc_offset = ?", [article.offset]).fetchone() == (0,)
+
+
+def test_verify_finds_a_closed_file_without_rows_and_names_the_fix(crawled: Path, tmp_path: Path) -> None:
+    from archive.writer import WarcFileWriter
+    from tests.test_writer import exchange
+
+    data = tmp_path / "data"
+    shutil.copytree(crawled, data)
+    assert run_baotinh("verify", "--data-dir", str(data)).returncode == 0
+    writer = WarcFileWriter(data / "warc", hostname="elsewhere")  # a file whose rows never reached the database
+    for n in range(2):
+        writer.write_exchange(exchange(n))
+    writer.close()
+    (name,) = writer.files_closed
+    result = run_baotinh("verify", "--data-dir", str(data))
+    assert result.returncode == 1
+    (fault,) = [line for line in result.stdout.splitlines() if "FAULT" in line]
+    assert name in fault and f"run `baotinh index --data-dir {data}`" in fault
+    run_baotinh("index", "--data-dir", str(data), check=True)  # what the fault line says to do
+    fixed = run_baotinh("verify", "--data-dir", str(data))
+    assert fixed.returncode == 0 and "0 faults" in fixed.stdout

@@ -6,7 +6,9 @@ writing command runs first, plus the repair of what only a kill leaves.
 `repair_left_open()` (as soon as the lock is held, before the WARC writer opens its files):
 1. Spool batches cut short (`spool/*.partial`) are removed: their rows come back from the WARC files.
 2. Every `warc/*.open` file no live writer holds is cut after its last whole record and closed
-   (archive.repair); digest index entries past the cut are dropped, so no revisit points at lost bytes.
+   (archive.repair); digest index entries past the cut are dropped, so no revisit points at lost bytes, and
+   those of its whole records are put back (a kill between a record and its entry would let the next run
+   store that page again as an original, and its article twice).
 3. Journal lines (`state/sites/*/articles.jsonl`) naming a record that is not in the repaired file (lost to a
    power cut) are dropped, so those URLs are fetched again.
 
@@ -36,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.digests import FILE_NAME as DIGESTS_FILE
-from archive.digests import DigestIndex
+from archive.digests import DigestIndex, Original
+from archive.records import field as warc_field
 from archive.records import walk, warcinfo_fields
 from archive.repair import is_locked, repair_open_file
 from archive.writer import OPEN_SUFFIX
@@ -94,6 +97,8 @@ def repair_left_open(data_dir: Path, warc_dir: Path, store: Store, report: Recov
             index = DigestIndex(digests_path)
             try:
                 index.forget_from(result.name, result.kept_bytes)
+                if result.path is not None:
+                    remember_originals(index, result.path)
             finally:
                 index.close()
         report.cut_bytes += result.cut_bytes
@@ -109,6 +114,15 @@ def repair_left_open(data_dir: Path, warc_dir: Path, store: Store, report: Recov
         lost = {cid for cid in journal if cid not in present}
         if lost:
             report.forgotten = drop_journal_entries(data_dir, lost)
+
+
+def remember_originals(index: DigestIndex, path: Path) -> None:
+    """Digest index entries for the whole 2xx responses of `path` (as the writer adds them; the first stays)."""
+    for m in walk(path):
+        digest, date = warc_field(m.headers, "WARC-Payload-Digest"), warc_field(m.headers, "WARC-Date")
+        if (m.problem is None and m.warc_type == "response" and 200 <= (m.http_status or 0) < 300
+                and m.payload_length and m.truncated is None and digest and date and m.target_uri and m.record_id):
+            index.add(Original(m.target_uri, digest, m.record_id, date, path.name, m.offset))
 
 
 def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None, report: RecoveryReport,
