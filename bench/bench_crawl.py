@@ -78,7 +78,7 @@ def main() -> None:
         try:
             assert server.stdout is not None
             base = server.stdout.readline().strip()
-            fetch_only = ("ITEM_PIPELINES={}", "BAOTINH_PROGRESS_INTERVAL=0", "CONCURRENT_REQUESTS=16")
+            fetch_only = ("EXTRACT_ENABLED=False", "BAOTINH_PROGRESS_INTERVAL=0", "CONCURRENT_REQUESTS=16")
             rates: dict[str, list[float]] = {"plain fetching": [], "with WARC capture": []}
             for i in range(REPEATS):  # alternate, so that drift of the machine hits both alike
                 for label, extra in (("plain fetching", ("ARCHIVE_ENABLED=False",)), ("with WARC capture", ())):

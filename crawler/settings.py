@@ -79,6 +79,8 @@ ARCHIVE_OPERATOR = None
 ARCHIVE_INFO = {}  # extra warcinfo fields, e.g. {"description": "..."}
 
 # -- rows from the archive and their store ------------------------------------------------------------------
+# False: archive only; the rows are made from the WARC files at the next start (or by `baotinh index`)
+EXTRACT_ENABLED = True
 EXTRACT_PROCESSES = 0  # worker processes that derive rows (crawler.ingest.pool); 0 = one per CPU core
 EXTRACT_MAX_PENDING = 64  # archived records waiting for their rows before the engine pauses fetching
 STORE_BATCH_SIZE = 500  # rows per DuckDB transaction

@@ -12,8 +12,8 @@ indexes the file again.
 The spider only navigates. When derivation falls behind fetching (EXTRACT_MAX_PENDING records waiting), the
 engine is paused until the pool catches up, so memory stays bounded. Stats: `store/captures`,
 `store/articles`, `site/SLUG/articles`, `site/SLUG/PROBLEM` (crawler.ingest.derive.PAGE_PROBLEMS),
-`ingest/reason_count/REASON`, `extract/errors`. Settings: ARCHIVE_ENABLED, EXTRACT_PROCESSES (0 = one per
-core), EXTRACT_MAX_PENDING.
+`ingest/reason_count/REASON`, `extract/errors`. Settings: ARCHIVE_ENABLED, EXTRACT_ENABLED, EXTRACT_PROCESSES
+(0 = one per core), EXTRACT_MAX_PENDING.
 """
 
 from __future__ import annotations
@@ -102,6 +102,8 @@ class LiveIngest:
         settings = crawler.settings
         if not settings.getbool("ARCHIVE_ENABLED", True):
             raise NotConfigured("ARCHIVE_ENABLED is off: rows are made from the archive, and there is none")
+        if not settings.getbool("EXTRACT_ENABLED", True):
+            raise NotConfigured("EXTRACT_ENABLED is off: the rows are made at the next start")
         processes = settings.getint("EXTRACT_PROCESSES") or os.cpu_count() or 1
         return cls(crawler, processes, max(settings.getint("EXTRACT_MAX_PENDING"), 1))
 
