@@ -3,8 +3,9 @@ runs) both get the run lock, recovery, the run's rows and the search refresh.
 
 - Built with the crawler (extensions are built before the downloader and its WARC writer): it takes the run
   lock (crawler.run.lock; LockHeld when another crawl holds it) and repairs what a killed run left
-  half-written (crawler.ingest.recovery.repair_left_open). When the command line took the lock already for
-  this run (crawler.run.runner), it is the holder and goes on.
+  half-written (crawler.ingest.recovery.repair_left_open) and writes a missing site journal from the database
+  (seed_journals). When the command line took the lock already for this run (crawler.run.runner), it is the
+  holder and goes on.
 - spider_opened: every closed WARC file without its rows is indexed first, with the killed run's row and
   counters (crawler.ingest.recovery.catch_up_archive); then this run's `runs` and `sites` rows.
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
@@ -107,7 +108,10 @@ class RunLife:
         if stale is not None:
             logger.warning("the previous run did not finish (%s, process gone): recovering its files",
                            stale.describe())
-        repair_left_open(data_dir, warc_dir_of(settings), Store(data_dir / DB_NAME), report)
+        store = Store(data_dir / DB_NAME)
+        repair_left_open(data_dir, warc_dir_of(settings), store, report)
+        # before the incremental state is read (by the components built after this one)
+        seed_journals(data_dir, store, list(getattr(crawler.spider, "sites", {}) or {}))
         return cls(crawler, run_id, lock, stale, report)
 
     def add_finisher(self, finisher: Callable[[], Awaitable[None]]) -> None:
@@ -134,7 +138,6 @@ class RunLife:
         await asyncio.to_thread(catch_up_archive, self.data_dir, self.warc_dir, self.store, self.stale, self.report,
                                 run_id=self.run_id, sites=spider_sites, registry=registry,
                                 processes=self.processes)
-        await asyncio.to_thread(seed_journals, self.data_dir, self.store, [s.slug for s in spider_sites])
         for key, value in self.report.stats().items():
             self.stats.set_value(key, value)
         self.sink.add({"sites": [site_row(s) for s in spider_sites]})
