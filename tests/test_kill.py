@@ -224,3 +224,21 @@ def test_sigkill_of_index_leaves_no_worker(tmp_path: Path) -> None:
         index.communicate(timeout=60)
     assert index.returncode == -signal.SIGKILL
     assert_nothing_left(index.pid)
+
+
+def test_a_worker_killed_mid_crawl_costs_no_row(slow: HostileServer, tmp_path: Path) -> None:
+    """The OOM killer takes one worker: the crawl goes on with a new pool, logs the records it could not
+    derive, leaves their file without its warc_files row, and the next start derives them."""
+    data = tmp_path / "data"
+    crawl = start_baotinh(*crawl_args(slow.base_url, data))
+    workers: list[str] = []
+    try:
+        assert wait_for(lambda: bool(workers.extend(w for w in group_members(crawl.pid) if "spawn_main" in w)
+                                     or workers))  # a worker of the pool, by its command line
+        os.kill(int(workers[0].split(":")[0]), signal.SIGKILL)
+    finally:
+        _, stderr = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, stderr[-3000:]
+    assert "Traceback" not in stderr
+    assert "the worker pool lost a process" in stderr or "no rows for" in stderr  # said, in one line each
+    assert_whole_after_rerun(slow.base_url, data)

@@ -22,6 +22,7 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -130,7 +131,13 @@ class LiveIngest:
         if site.slug not in self.sites_seen and self.sink is not None:
             self.sites_seen.add(site.slug)
             self.sink.add({"sites": [site_row(site)]})
-        future = asyncio.wrap_future(self.pool.submit(derive, response, site))
+        try:
+            submitted = self.pool.submit(derive, response, site)
+        except BrokenProcessPool:  # a worker was killed (out of memory?): its records come back at the next start
+            logger.error("the worker pool lost a process; starting a new one")
+            self.pool = worker_pool(self.processes)
+            submitted = self.pool.submit(derive, response, site)
+        future = asyncio.wrap_future(submitted)
         self.pending.add(future)
         future.add_done_callback(lambda f: self._derived(response, f))
         if len(self.pending) >= self.max_pending and not self.paused and self.crawler.engine is not None:

@@ -37,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from archive.digests import FILE_NAME as DIGESTS_FILE
 from archive.digests import DigestIndex, Original
 from archive.records import field as warc_field
@@ -136,6 +138,11 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
         report.deferred = True
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "
                        "at the next crawl", store.path)
+        counts = None
+    except (OSError, duckdb.Error) as e:  # a disk or database fault: the crawl goes on, the next start retries
+        report.deferred = True
+        logger.error("cannot index the WARC files without their rows (%s: %s); the next crawl tries again",
+                     type(e).__name__, e)
         counts = None
     if counts is not None:
         report.files_indexed = counts.stats["index/files"]
