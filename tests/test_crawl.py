@@ -4,6 +4,7 @@ back with warcio and the DuckDB file queried with SQL."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import subprocess
 import sys
@@ -201,3 +202,13 @@ def test_progress_is_logged_and_concurrency_bounded(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "d" / "baotinh.duckdb"), read_only=True) as con:
         counts = con.execute("SELECT (SELECT count(*) FROM captures), (SELECT count(*) FROM articles)").fetchone()
     assert (int(done[1]), int(done[2])) == counts == (15, 12)  # robots, home, /sitemap.xml (404), 12 articles
+
+
+def test_fetching_waits_for_the_rows_when_they_fall_behind(news_site: SiteServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run_baotinh("crawl", "--start-url", news_site.base_url + "/", "--data-dir", str(data),
+                "--set", "EXTRACT_PROCESSES=1", "--set", "EXTRACT_MAX_PENDING=1", check=True)
+    with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
+        (stats,) = con.execute("SELECT stats FROM runs").fetchone()
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLE_PATHS),)
+    assert json.loads(stats)["ingest/paused"] > 0  # the engine was paused, and went on each time

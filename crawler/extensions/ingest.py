@@ -12,8 +12,8 @@ indexes the file again.
 The spider only navigates. When derivation falls behind fetching (EXTRACT_MAX_PENDING records waiting), the
 engine is paused until the pool catches up, so memory stays bounded. Stats: `store/captures`,
 `store/articles`, `site/SLUG/articles`, `site/SLUG/PROBLEM` (crawler.ingest.derive.PAGE_PROBLEMS),
-`ingest/reason_count/REASON`, `extract/errors`. Settings: ARCHIVE_ENABLED, EXTRACT_ENABLED, EXTRACT_PROCESSES
-(0 = one per core), EXTRACT_MAX_PENDING.
+`ingest/reason_count/REASON`, `ingest/paused` (times fetching waited), `extract/errors`. Settings:
+ARCHIVE_ENABLED, EXTRACT_ENABLED, EXTRACT_PROCESSES (0 = one per core), EXTRACT_MAX_PENDING.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -142,6 +142,7 @@ class LiveIngest:
         future.add_done_callback(lambda f: self._derived(response, f))
         if len(self.pending) >= self.max_pending and not self.paused and self.crawler.engine is not None:
             self.paused = True
+            self.stats.inc_value("ingest/paused")
             self.crawler.engine.pause()
         self._complete_files()
 
@@ -149,7 +150,7 @@ class LiveIngest:
         self.pending.discard(future)
         if self.paused and len(self.pending) <= self.max_pending // 2 and self.crawler.engine is not None:
             self.paused = False
-            self.crawler.engine.unpause()
+            self._resume(self.crawler.engine)
         entry = self.files[response.warc_file]
         try:
             derived = future.result()
@@ -165,6 +166,15 @@ class LiveIngest:
         entry.derived += 1
         entry.articles += derived.is_article
         self._complete_files()
+
+    @staticmethod
+    def _resume(engine: Any) -> None:
+        engine.unpause()
+        # Scrapy 2.19's unpause() only clears a flag: with nothing in flight the engine would wait for its next
+        # heartbeat (5 s) before it asks the scheduler again, so it is woken here.
+        slot = getattr(engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()
 
     def _count(self, derived: Derived, url: str) -> None:
         stats, slug = self.stats, derived.site
