@@ -165,6 +165,7 @@ def test_run_is_recorded_and_log_written(crawl: Crawl) -> None:
     log = crawl.data / "logs" / f"{run_id}.log"
     assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
     assert f"run {run_id}" in crawl.result.stderr
+    assert "Warning" not in crawl.result.stderr  # no ScrapyDeprecationWarning from a handler returning a Deferred
 
 
 def test_user_agent_names_baotinh(crawl: Crawl) -> None:
