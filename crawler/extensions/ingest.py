@@ -135,6 +135,7 @@ class LiveIngest:
             submitted = self.pool.submit(derive, response, site)
         except BrokenProcessPool:  # a worker was killed (out of memory?): its records come back at the next start
             logger.error("the worker pool lost a process; starting a new one")
+            self.pool.shutdown(wait=False)
             self.pool = worker_pool(self.processes)
             submitted = self.pool.submit(derive, response, site)
         future = asyncio.wrap_future(submitted)
