@@ -104,7 +104,5 @@ EXTENSIONS = {
 ADDONS = {
     "crawler.run.identity.RunIdAddon": 0,  # one run id before anything reads it (`scrapy crawl` too)
 }
-LOG_FORMATTER = "crawler.logformatter.BaotinhLogFormatter"
 LOG_LEVEL = "INFO"
-DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 STATS_DUMP = False  # the run's stats go to runs.stats and the log file's last lines
