@@ -5,17 +5,19 @@ It sits at priority 950, nearer the downloader than HttpCompressionMiddleware (5
 fetches pass through it too. Responses served from Scrapy's HTTP cache (flag `cached`) are not archived
 again.
 
-Each archived response is announced with the `capture_written` signal (keyword `capture`, a `Capture`), and
-the response's record reference is left in `request.meta["warc"]` for the spider to hand on to the item.
-`request.meta["warc_payload"]` names the record that holds the body (the response record itself, or the
-original of a revisit): what a later conditional request for the page stands on.
+Each archived response is announced with the `capture_written` signal (keywords `capture`, a `Capture`, and
+`exchange`, the `Exchange` written: what the rows are made from), and the response's record reference is left
+in `request.meta["warc"]` for the spider. `request.meta["warc_payload"]` names the record that holds the body
+(the response record itself, or the original of a revisit): what a later conditional request for the page
+stands on.
 
 A 304 whose request carries `request.meta["warc_confirms"]` (an `archive.digests.Original`: the earlier
 capture its validators came from, set by crawler.middlewares.incremental) is written as a revisit record of
 profile server-not-modified that refers to that capture (archive.writer).
 
-At start it repairs and closes any `.open` file a killed crawl left behind (archive.repair), and it keeps the
-digest index (archive.digests) that turns an unchanged 2xx body into a revisit record across runs.
+It keeps the digest index (archive.digests) that turns an unchanged 2xx body into a revisit record across
+runs. `.open` files a killed crawl left are repaired before it starts, by the run's recovery
+(crawler.extensions.run_life).
 
 Settings: ARCHIVE_ENABLED, ARCHIVE_DIR (default: BAOTINH_DATA_DIR/warc), ARCHIVE_PREFIX, ARCHIVE_MAX_SIZE,
 ARCHIVE_DEDUP, ARCHIVE_OPERATOR, ARCHIVE_INFO (extra warcinfo fields).
@@ -39,7 +41,6 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.digests import FILE_NAME as DIGESTS_FILE
 from archive.digests import DigestIndex, Original
-from archive.repair import repair_open_files
 from archive.writer import Exchange, RecordRef, WarcFileWriter
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-capture_written = object()  # signal: capture_written(capture: Capture)
+capture_written = object()  # signal: capture_written(capture: Capture, exchange: Exchange)
 
 CONFIRMS_KEY = "warc_confirms"  # request.meta: the Original a 304 to this conditional request confirms
 PAYLOAD_KEY = "warc_payload"  # request.meta, set here: the Original holding this response's body
@@ -99,14 +100,6 @@ class WarcCapture:
         directory = Path(settings.get("ARCHIVE_DIR") or Path(settings.get("BAOTINH_DATA_DIR") or "data") / "warc")
         directory.mkdir(parents=True, exist_ok=True)
         digests = DigestIndex(directory / DIGESTS_FILE) if settings.getbool("ARCHIVE_DEDUP", True) else None
-        for repair in repair_open_files(directory):
-            if repair.removed:
-                logger.warning("removed %s.open: a killed crawl left no whole record in it", repair.name)
-            else:
-                logger.warning("repaired %s: closed after a killed crawl, %d whole records kept, %d bytes of a "
-                               "partial record cut", repair.name, repair.records, repair.cut_bytes)
-            if digests is not None:
-                digests.forget_from(repair.name, repair.kept_bytes)
         if digests is not None:
             dropped = digests.keep_files(p.name for p in directory.glob("*.warc.gz"))
             if dropped:
@@ -201,7 +194,7 @@ class WarcCapture:
             ref=ref,
             revisit=ref.revisit,
         )
-        self.crawler.signals.send_catch_log(signal=capture_written, capture=capture)
+        self.crawler.signals.send_catch_log(signal=capture_written, capture=capture, exchange=exchange)
         return response
 
     def spider_closed(self) -> None:

@@ -2,7 +2,8 @@
 
 One line per response or revisit record, `SURT-KEY TIMESTAMP {json}`, the JSON holding url, mime, status,
 digest, length, offset and filename, as cdxj-indexer writes them (the tests compare the two). Lines sort as
-bytes (`LC_ALL=C sort`), which is what a binary search over the file needs.
+bytes (`LC_ALL=C sort`), which is what a binary search over the file needs. The records are found by
+archive.records.walk: zlib alone, no record read twice.
 
 >>> lines = index_warcs([Path("warc/baotinh-20260312021400123-00000-vm.warc.gz")])   # doctest: +SKIP
 >>> lines[0]                                                                          # doctest: +SKIP
@@ -15,8 +16,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-
+from archive.records import field, walk
 from archive.surt import surt_key
 
 INDEXED_TYPES = ("response", "revisit")
@@ -30,30 +30,25 @@ def _timestamp(warc_date: str) -> str:
 def cdxj_lines(path: Path, filename: str | None = None) -> Iterator[str]:
     """The CDXJ lines of one WARC file, in file order; `filename` is the name written into them."""
     name = filename or path.name
-    with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
-        for record in records:
-            if record.rec_type not in INDEXED_TYPES:
-                continue
-            headers = record.rec_headers
-            url = headers.get_header("WARC-Target-URI")
-            fields: dict[str, str] = {"url": url}
-            http = record.http_headers
-            if record.rec_type == "revisit":
-                fields["mime"] = "warc/revisit"
-            elif http is not None and http.get_header("Content-Type"):
-                fields["mime"] = http.get_header("Content-Type").split(";")[0].strip()
-            if http is not None:
-                fields["status"] = http.get_statuscode()
-            digest = headers.get_header("WARC-Payload-Digest")
-            if digest:
-                fields["digest"] = digest
-            date = headers.get_header("WARC-Date")
-            offset = records.get_record_offset()
-            fields["length"] = str(records.get_record_length())  # reads to the record's end
-            fields["offset"] = str(offset)
-            fields["filename"] = name
-            yield f"{surt_key(url)} {_timestamp(date)} {json.dumps(fields)}"
+    for member in walk(path):
+        if member.problem is not None or member.warc_type not in INDEXED_TYPES:
+            continue
+        url = member.target_uri or ""
+        fields: dict[str, str] = {"url": url}
+        content_type = field(member.http_headers, "Content-Type")
+        if member.warc_type == "revisit":
+            fields["mime"] = "warc/revisit"
+        elif content_type:
+            fields["mime"] = content_type.split(";")[0].strip()
+        if member.http_status is not None:
+            fields["status"] = str(member.http_status)
+        digest = field(member.headers, "WARC-Payload-Digest")
+        if digest:
+            fields["digest"] = digest
+        fields["length"] = str(member.length)
+        fields["offset"] = str(member.offset)
+        fields["filename"] = name
+        yield f"{surt_key(url)} {_timestamp(field(member.headers, 'WARC-Date') or '')} {json.dumps(fields)}"
 
 
 def index_warcs(paths: Iterable[Path]) -> list[str]:

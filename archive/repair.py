@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.records import walk
+
 OPEN_SUFFIX = ".open"
-CHUNK = 1 << 20
-HEAD_KEEP = 64 * 1024  # enough of a record to read its WARC header block
-_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)\r\n", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,40 +46,19 @@ def is_locked(path: Path) -> bool:
     return False
 
 
-def _whole_record(head: bytes, size: int) -> bool:
-    """A decompressed member is one whole WARC record: header block, Content-Length bytes, CRLF CRLF."""
-    end = head.find(b"\r\n\r\n")
-    match = _CONTENT_LENGTH.search(head[: end + 2]) if end > 0 else None
-    return head.startswith(b"WARC/") and match is not None and size == end + 4 + int(match.group(1)) + 4
-
-
 def whole_records_end(path: Path) -> tuple[int, int]:
-    """(offset just past the last whole record, number of whole records) of a file of gzip members."""
+    """(offset just past the last whole record, number of whole records) of a file of gzip members.
+
+    The walk (archive.records) stops being trusted at the first member that is damaged, cut short, or not
+    one whole WARC record: everything from there on goes.
+    """
     good_end = records = 0
-    with open(path, "rb") as fh:
-        buffer = b""
-        while True:
-            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            head, size, used = b"", 0, 0  # used: compressed bytes of this member read so far
-            while not inflater.eof:
-                if not buffer:
-                    buffer = fh.read(CHUNK)
-                    if not buffer:
-                        return good_end, records  # end of file: a whole member ends here, or a partial one
-                try:
-                    out = inflater.decompress(buffer)
-                except zlib.error:
-                    return good_end, records  # corrupt bytes: everything from here on goes
-                size += len(out)
-                if len(head) < HEAD_KEEP:
-                    head += out[: HEAD_KEEP - len(head)]
-                rest = inflater.unused_data if inflater.eof else b""
-                used += len(buffer) - len(rest)
-                buffer = rest
-            if not _whole_record(head, size):
-                return good_end, records
-            records += 1
-            good_end += used
+    for member in walk(path):
+        if member.problem is not None:
+            break
+        records += 1
+        good_end = member.offset + member.length
+    return good_end, records
 
 
 def repair_open_file(path: Path) -> Repair:

@@ -8,15 +8,13 @@ file a record comes from is copied too, before its first record in each output f
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-
+from archive.records import field, member_at
 from archive.writer import DEFAULT_MAX_SIZE, WarcFileWriter
 
 
@@ -34,27 +32,6 @@ class Wanted:
     record_id: str
 
 
-def _member(fh: BinaryIO, offset: int, length: int | None = None) -> tuple[bytes, bytes]:
-    """(the gzip member at `offset`, the start of its decompressed record)."""
-    fh.seek(offset)
-    if length is None:
-        records = ArchiveIterator(fh)
-        next(records)
-        length = records.get_record_length()
-        fh.seek(offset)
-    member = fh.read(length)
-    head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(member, 4096)
-    return member, head
-
-
-def _header(head: bytes, name: bytes) -> bytes | None:
-    for line in head.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
-        key, _, value = line.partition(b":")
-        if key.strip().lower() == name.lower():
-            return value.strip()
-    return None
-
-
 def write_subset(
     source: Path,
     wanted: Iterable[Wanted],
@@ -70,15 +47,16 @@ def write_subset(
     try:
         for warc_file, group in groupby(chosen, key=lambda w: w.warc_file):
             with open(source / warc_file, "rb") as fh:
-                warcinfo, _ = _member(fh, 0)
+                warcinfo, _ = member_at(fh, 0)
                 for item in group:
-                    member, head = _member(fh, item.offset, item.length)
-                    if _header(head, b"WARC-Record-ID") != item.record_id.encode():
-                        raise SubsetError(f"{warc_file} at offset {item.offset}: not record {item.record_id}")
+                    member, found = member_at(fh, item.offset, item.length)
+                    if found.problem is not None or found.record_id != item.record_id:
+                        raise SubsetError(f"{warc_file} at offset {item.offset}: not record {item.record_id}"
+                                          + (f" ({found.problem})" if found.problem else ""))
                     group_members = [member]
-                    request, request_head = _member(fh, item.offset + item.length) if _more(fh) else (b"", b"")
-                    if (_header(request_head, b"WARC-Type") == b"request"
-                            and _header(request_head, b"WARC-Concurrent-To") == item.record_id.encode()):
+                    request, after = member_at(fh, item.offset + item.length) if _more(fh) else (b"", None)
+                    if (after is not None and after.problem is None and after.warc_type == "request"
+                            and field(after.headers, "WARC-Concurrent-To") == item.record_id):
                         group_members.append(request)
                     target = writer.room()
                     if (target, warc_file) not in infos_written:

@@ -68,6 +68,7 @@ class RecordRef:
     refers_to: str | None = None  # for a revisit: the WARC-Record-ID of the original
     warc_date: str | None = None  # the WARC-Date as written
     original: Original | None = None  # for a revisit: the record that holds the body
+    truncated: str | None = None  # the record's WARC-Truncated (a revisit's "length": its body is elsewhere)
 
     @property
     def revisit(self) -> bool:
@@ -234,7 +235,7 @@ class WarcFileWriter:
         if exchange.truncated:
             response_headers["WARC-Truncated"] = exchange.truncated
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
-        headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
+        headers = stored_response_headers(exchange.response_headers)
         http_headers = RawHeaders(statusline, headers, protocol=http_version)
         if exchange.status == 304 and exchange.confirms is not None:
             return self._write_not_modified(exchange, response_id, response_headers, common, http_headers,
@@ -274,7 +275,8 @@ class WarcFileWriter:
             self.digests.add(Original(exchange.url, digest, response_id, date, self._name, offset))
         self._write_request(exchange, response_id, common, http_version)
         return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
-                         refers_to=original.record_id if original else None, warc_date=date, original=original)
+                         refers_to=original.record_id if original else None, warc_date=date, original=original,
+                         truncated=response_headers.get("WARC-Truncated"))
 
     def _write_not_modified(self, exchange: Exchange, response_id: str, response_headers: dict[str, str],
                             common: dict[str, str], http_headers: RawHeaders, http_version: str,
@@ -319,6 +321,11 @@ class WarcFileWriter:
             http_headers=RawHeaders(f"{exchange.method} {target} {http_version}", list(exchange.request_headers)),
         )
         self._write(request)
+
+
+def stored_response_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response headers a record holds: as received, but without the framing the client undid."""
+    return [(k, v) for k, v in headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
 
 
 def payload_digest(body: bytes) -> str:

@@ -1,7 +1,7 @@
 """Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
 override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
-(crawler.ingest.workers), STORE_* (crawler.extensions.recorder), POLITENESS_* (crawler.middlewares.politeness),
-GUARD_* (crawler.middlewares.guards), BAOTINH_* (the spider and the command line).
+(crawler.extensions.ingest), STORE_* (crawler.extensions.run_life), POLITENESS_* (crawler.middlewares.politeness),
+GUARD_* (crawler.middlewares.guards), BAOTINH_* (the spider, the run and the command line).
 """
 
 import os
@@ -62,10 +62,10 @@ DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySi
 
 # -- data directory -----------------------------------------------------------------------------------------
 BAOTINH_DATA_DIR = "data"
-BAOTINH_RUN_ID = None  # set by the command line; a fresh id otherwise
+BAOTINH_RUN_ID = None  # set by the command line; else by crawler.run.identity.RunIdAddon before the crawl starts
 BAOTINH_COMMAND = "crawl"
 BAOTINH_PROGRESS_INTERVAL = 10.0
-BAOTINH_RECOVERY_STATS = {}  # set by the command line: what recovery did before the crawl (crawler.ingest.recovery)
+BAOTINH_PREVIOUS_RUN = None  # set by the command line when it took the run lock: the killed run it found there
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
@@ -80,8 +80,11 @@ ARCHIVE_DEDUP = True
 ARCHIVE_OPERATOR = None
 ARCHIVE_INFO = {}  # extra warcinfo fields, e.g. {"description": "..."}
 
-# -- extraction and store -----------------------------------------------------------------------------------
-EXTRACT_PROCESSES = 0  # 0 = one worker process per CPU core
+# -- rows from the archive and their store ------------------------------------------------------------------
+# False: archive only; the rows are made from the WARC files at the next start (or by `baotinh index`)
+EXTRACT_ENABLED = True
+EXTRACT_PROCESSES = 0  # worker processes that derive rows (crawler.ingest.pool); 0 = one per CPU core
+EXTRACT_MAX_PENDING = 64  # archived records waiting for their rows before the engine pauses fetching
 STORE_BATCH_SIZE = 500  # rows per DuckDB transaction
 STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
 
@@ -95,15 +98,15 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.Incremental": 620,
     "crawler.middlewares.politeness.Politeness": 560,  # between Retry (550) and the network: every attempt
 }
-ITEM_PIPELINES = {
-    "crawler.ingest.workers.ExtractPipeline": 300,
-}
+# The spider yields no items: rows are made from the archive (crawler.extensions.ingest), not from responses.
 EXTENSIONS = {
-    "crawler.extensions.recorder.Recorder": 100,
+    "crawler.extensions.run_life.RunLife": 50,  # lock, recovery, run rows, search refresh
+    "crawler.extensions.ingest.LiveIngest": 100,  # each archived record -> its rows
     "crawler.extensions.progress.Progress": 200,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
-LOG_FORMATTER = "crawler.logformatter.BaotinhLogFormatter"
+ADDONS = {
+    "crawler.run.identity.RunIdAddon": 0,  # one run id before anything reads it (`scrapy crawl` too)
+}
 LOG_LEVEL = "INFO"
-DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 STATS_DUMP = False  # the run's stats go to runs.stats and the log file's last lines

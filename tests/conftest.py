@@ -12,7 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from archive.records import iter_records, warcinfo_fields
 from crawler.demo.server import SiteServer
+from crawler.ingest.content_coding import decode_content
+from crawler.ingest.response import ArchivedResponse, from_record
 
 TESTS = Path(__file__).resolve().parent
 SITES = TESTS / "sites"
@@ -45,6 +48,17 @@ def start_baotinh(*args: str) -> subprocess.Popen[str]:
         [sys.executable, "-m", "crawler", *args], cwd=REPO, env={**os.environ, **ENV},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
+
+
+def responses(path: Path) -> list[ArchivedResponse]:
+    """Every response and revisit record of a WARC file as the rows see it (archive.records, one reader)."""
+    run_id = warcinfo_fields(path).get("run-id")
+    return [from_record(record, run_id) for record in iter_records(path)]
+
+
+def decoded(response: ArchivedResponse) -> bytes:
+    """A response's body with its Content-Encoding undone (what the server's file held)."""
+    return decode_content(response.body, response.header_values("Content-Encoding"))
 
 
 def sql(data_dir: Path, query: str, *params: object) -> list[tuple]:

@@ -12,10 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from archive.reader import iter_responses
 from crawler.demo.server import SiteServer
 from pipelines.database.store import Store
-from tests.conftest import SITES, run_baotinh, start_baotinh
+from tests.conftest import SITES, responses, run_baotinh, start_baotinh
 
 BUSY_LINE = "is open in another process; keeping rows in"
 # robots.txt, home, /sitemap.xml (404) and 12 articles, 0.4 s each: about 5 s one at a time
@@ -50,7 +49,7 @@ class Holder:
 
 def every_record_arrived(data: Path) -> None:
     records = sorted((r.record_id, r.warc_file, r.offset) for w in (data / "warc").glob("*.warc.gz")
-                     for r in iter_responses(w))
+                     for r in responses(w))
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
         assert sorted(con.execute("SELECT capture_id, warc_file, warc_offset FROM captures").fetchall()) == records
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 12

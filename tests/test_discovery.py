@@ -7,14 +7,8 @@ import gzip
 import pytest
 from parsel import Selector
 
-from crawler.spiders.discovery import (
-    DiscoveryError,
-    feed_links,
-    looks_like_article,
-    parse_feed,
-    parse_sitemap,
-    url_looks_like_article,
-)
+from crawler.ingest.article_page import looks_like_article, url_looks_like_article
+from crawler.spiders.discovery import DiscoveryError, feed_links, parse_feed, parse_sitemap
 
 BASE = "https://baophutho.vn/"
 

@@ -10,13 +10,14 @@ import duckdb
 import pytest
 
 from crawler.demo.server import SiteServer
-from crawler.ingest.records import SiteResolver
+from crawler.ingest.sites import SiteResolver
 from crawler.registry import Site, parse_site
 from tests.conftest import run_baotinh
 
-# What a crawl and an index run may differ in: which run wrote a row, and when rows were written.
+# What a crawl and an index run may differ in: which run stored a file's rows, and when rows were written.
+# A capture's run_id is the same: the index reads it from the file's warcinfo record.
 COMPARED = {
-    "captures": "SELECT * EXCLUDE (run_id) FROM captures",
+    "captures": "SELECT * FROM captures",
     "articles": "SELECT * FROM articles",
     "images": "SELECT * FROM images",
     "figures": "SELECT * FROM figures",
@@ -62,7 +63,9 @@ def test_a_rebuild_in_place_replaces_the_rows_with_equal_ones(crawled: Path, tmp
     assert tables(data) == before
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
         (index_run,) = con.execute("SELECT run_id FROM runs WHERE command = 'index'").fetchone()
-        assert con.execute("SELECT DISTINCT run_id FROM captures").fetchall() == [(index_run,)]
+        (crawl_run,) = con.execute("SELECT run_id FROM runs WHERE command = 'crawl'").fetchone()
+        assert con.execute("SELECT DISTINCT run_id FROM captures").fetchall() == [(crawl_run,)]  # who fetched
+        assert con.execute("SELECT DISTINCT run_id FROM warc_files").fetchall() == [(index_run,)]  # who stored
         assert con.execute("SELECT status, pages, articles FROM run_summary WHERE command = 'index'").fetchall() \
             == [("finished", len(before["captures"]), 5)]
 
@@ -142,37 +145,65 @@ def test_index_while_the_database_is_held(crawled: Path, tmp_path: Path) -> None
     assert result.stderr.strip().endswith("close it (a DuckDB shell?) and run `baotinh index` again")
 
 
-def test_scan_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
-    from archive.reader import iter_responses
-    from crawler.ingest.records import scan_records
+def test_the_walk_finds_every_record_where_warcio_does(crawled: Path, tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    from archive.records import walk
 
     (path,) = list((crawled / "warc").glob("*.warc.gz"))
-    scanned = list(scan_records(path, chunk_size=997))  # records across chunk boundaries too
-    assert scanned[0][:1] == (0,) and scanned[0][2] == "warcinfo"
-    assert sum(length for _, length, _ in scanned) == path.stat().st_size
-    responses = [(o, n) for o, n, kind in scanned if kind in ("response", "revisit")]
-    assert responses == [(r.offset, r.length) for r in iter_responses(path)]
+    walked = list(walk(path, chunk_size=997))  # records across chunk boundaries too
+    assert walked[0].offset == 0 and walked[0].warc_type == "warcinfo"
+    assert sum(m.length for m in walked) == path.stat().st_size and not [m for m in walked if m.problem]
+    with open(path, "rb") as fh:
+        records = ArchiveIterator(fh)
+        theirs = []
+        for record in records:
+            record.content_stream().read()  # warcio knows a record's length once it has read it
+            theirs.append((records.get_record_offset(), records.get_record_length(), record.rec_type))
+    assert [(m.offset, m.length, m.warc_type) for m in walked] == theirs
     # a file cut in the middle of a record: the whole records are found, the rest is named
     cut = tmp_path / path.name
-    cut.write_bytes(path.read_bytes()[: scanned[-1][0] + 10])
-    assert list(scan_records(cut)) == scanned[:-1]
-    assert "the last 10 bytes are not a whole record" in caplog.text
+    cut.write_bytes(path.read_bytes()[: walked[-1].offset + 10])
+    *whole, last = walk(cut)
+    assert whole == walked[:-1]
+    assert last.offset == walked[-1].offset and last.problem is not None
+    assert "the last 10 bytes are not a whole record" in last.problem
 
 
 def test_a_damaged_record_costs_that_record_only(crawled: Path, tmp_path: Path) -> None:
-    from crawler.ingest.records import scan_records
+    from archive.records import walk
 
     data = warcs_only(crawled, tmp_path / "data")
     (path,) = list((data / "warc").glob("*.warc.gz"))
-    records = list(scan_records(path))
-    article = next(r for r in records if r[2] == "response" and r[1] > 1000)  # a page, not robots.txt
+    records = list(walk(path))
+    article = next(r for r in records if r.warc_type == "response" and r.length > 1000)  # a page, not robots.txt
     raw = bytearray(path.read_bytes())
-    raw[article[0] + 200: article[0] + 260] = b"\x00" * 60  # inside its deflate stream
+    raw[article.offset + 200: article.offset + 260] = b"\x00" * 60  # inside its deflate stream
     path.write_bytes(bytes(raw))
     result = run_baotinh("index", "--data-dir", str(data), check=True)
-    assert f"damaged record at offset {article[0]}" in result.stderr
+    assert f"{path.name} at offset {article.offset}: damaged gzip member" in result.stderr
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
-        responses = sum(1 for r in records if r[2] == "response")
+        responses = sum(1 for r in records if r.warc_type == "response")
         assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == responses - 1
-        assert con.execute("SELECT count(*) FROM captures WHERE warc_offset = ?", [article[0]]).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM captures WHERE warc_offset = ?", [article.offset]).fetchone() == (0,)
+
+
+def test_verify_finds_a_closed_file_without_rows_and_names_the_fix(crawled: Path, tmp_path: Path) -> None:
+    from archive.writer import WarcFileWriter
+    from tests.test_writer import exchange
+
+    data = tmp_path / "data"
+    shutil.copytree(crawled, data)
+    assert run_baotinh("verify", "--data-dir", str(data)).returncode == 0
+    writer = WarcFileWriter(data / "warc", hostname="elsewhere")  # a file whose rows never reached the database
+    for n in range(2):
+        writer.write_exchange(exchange(n))
+    writer.close()
+    (name,) = writer.files_closed
+    result = run_baotinh("verify", "--data-dir", str(data))
+    assert result.returncode == 1
+    (fault,) = [line for line in result.stdout.splitlines() if "FAULT" in line]
+    assert name in fault and f"run `baotinh index --data-dir {data}`" in fault
+    run_baotinh("index", "--data-dir", str(data), check=True)  # what the fault line says to do
+    fixed = run_baotinh("verify", "--data-dir", str(data))
+    assert fixed.returncode == 0 and "0 faults" in fixed.stdout

@@ -1,5 +1,6 @@
-"""What a killed run leaves, put right: `.open` WARC files repaired (archive.repair) and the records the run
-archived but never stored restored into the database (crawler.ingest.recovery), against real files."""
+"""What a killed run leaves, put right: `.open` WARC files repaired (archive.repair), then every closed file
+without its rows indexed with the crawl's own function and the killed run's row given what its files hold
+(crawler.ingest.recovery), against real files."""
 
 from __future__ import annotations
 
@@ -11,15 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from archive.reader import iter_responses
 from archive.repair import repair_open_file, whole_records_end
-from archive.writer import Exchange, WarcFileWriter
-from crawler.extensions.recorder import DB_NAME
-from crawler.ingest.recovery import recover, seed_journals
+from archive.writer import Exchange, RecordRef, WarcFileWriter
+from crawler.ingest.recovery import RecoveryReport, catch_up_archive, repair_left_open, seed_journals
+from crawler.registry import Site
 from crawler.run.lock import Holder
 from crawler.run.state import ArchivedArticle, SiteState, read_runs, site_folder
-from pipelines.database.store import Store
-from tests.conftest import DatabaseHeld, sql, warcio_check
+from pipelines.database.store import DB_NAME, Store
+from tests.conftest import DatabaseHeld, responses, sql, warcio_check
 
 WHEN = datetime(2026, 3, 12, 2, 14, tzinfo=UTC)
 TEXT = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ trọng "
@@ -27,6 +27,7 @@ TEXT = ("<p>Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị tổn
         "địa bàn tỉnh tăng 7,2% so với cùng kỳ; thu ngân sách đạt 4.125 tỷ đồng, vượt 12% dự toán.</p>")
 NOISE = random.Random(7).randbytes(5000)  # incompressible: its gzip member is longer than any cut below
 KILLED = Holder(pid=999999, run_id="20260312T021400Z-dead", started_at="2026-03-12T02:14:00+00:00")
+SITE = Site(slug="tinh", name="Tỉnh", domains=("127.0.0.1:8000",), start_urls=("http://127.0.0.1:8000/",))
 
 
 def page(n: int) -> Exchange:
@@ -35,11 +36,10 @@ def page(n: int) -> Exchange:
                     response_headers=[(b"Content-Type", b"text/html; charset=utf-8")], body=html.encode())
 
 
-def killed_run(data: Path, pages: int = 4, stored: int = 1, captured: int = 0) -> tuple[WarcFileWriter, list]:
-    """A run killed mid-way: `pages` article pages archived (file left `.open`), journaled, `stored` of them
-    in the database, the `captured` next ones with their capture row only (extraction still running), then a
-    partial record at the end of the file."""
-    writer = WarcFileWriter(data / "warc")
+def killed_run(data: Path, pages: int = 4, stored: int = 1) -> list[RecordRef]:
+    """A run killed mid-way: `pages` article pages archived (file left `.open`, its warcinfo naming the run),
+    journaled, the first `stored` of them in the database, then a partial record at the end of the file."""
+    writer = WarcFileWriter(data / "warc", info={"run-id": KILLED.run_id})
     refs = [writer.write_exchange(page(n)) for n in range(pages)]
     state = SiteState(site_folder(data, "tinh"))
     for n, ref in enumerate(refs):
@@ -47,27 +47,36 @@ def killed_run(data: Path, pages: int = 4, stored: int = 1, captured: int = 0) -
     state.close()
     store = Store(data / DB_NAME)
     for ref, n in zip(refs[:stored], range(stored), strict=True):
-        store.write({"captures": [{"capture_id": ref.record_id, "url": page(n).url, "warc_file": ref.warc_file}],
+        store.write({"captures": [{"capture_id": ref.record_id, "url": page(n).url, "warc_file": ref.warc_file,
+                                   "run_id": KILLED.run_id, "site": "tinh", "status": 200}],
                      "articles": [{"article_id": ref.record_id, "capture_id": ref.record_id, "url": page(n).url,
                                    "title": f"Bài {n}"}]})
-    for ref, n in zip(refs[stored:stored + captured], range(stored, stored + captured), strict=True):
-        store.write({"captures": [{"capture_id": ref.record_id, "url": page(n).url, "warc_file": ref.warc_file}]})
     store.write({"runs": [{"run_id": KILLED.run_id, "status": "running", "started_at": WHEN}]})
     assert writer._fh is not None
     writer._fh.write(gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n" + NOISE)[:700])  # cut mid-member
     writer._fh.close()  # what the kernel does for a killed process: no rename
-    return writer, refs
+    return refs
+
+
+def recover(data: Path, stale: Holder | None) -> RecoveryReport:
+    """What RunLife does: repair first (before the WARC writer opens), then catch up (when the crawl opens)."""
+    report = RecoveryReport()
+    store = Store(data / DB_NAME)
+    repair_left_open(data, data / "warc", store, report)
+    catch_up_archive(data, data / "warc", store, stale, report, run_id="20260312T050000Z-next", sites=[SITE],
+                     registry={}, processes=1)
+    return report
 
 
 def test_repair_cuts_a_partial_member_and_closes_the_file(tmp_path: Path) -> None:
-    writer, refs = killed_run(tmp_path, stored=0)
+    refs = killed_run(tmp_path, stored=0)
     (open_file,) = (tmp_path / "warc").glob("*.open")
     end, members = whole_records_end(open_file)
     result = repair_open_file(open_file)
     assert result.path is not None and result.path.name == refs[0].warc_file
     assert (result.records, result.cut_bytes) == (members, 700) == (1 + 2 * 4, 700)  # warcinfo + 4 pairs
     assert result.path.stat().st_size == end
-    assert [r.record_id for r in iter_responses(result.path)] == [r.record_id for r in refs]
+    assert [r.record_id for r in responses(result.path)] == [r.record_id for r in refs]
     warcio_check([result.path])
 
 
@@ -85,53 +94,59 @@ def test_repair_refuses_a_closed_file(tmp_path: Path) -> None:
         repair_open_file(closed)
 
 
-def test_recover_restores_what_was_archived_but_not_stored(tmp_path: Path) -> None:
-    _, refs = killed_run(tmp_path, pages=4, stored=1)
-    report = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), KILLED)
-    assert (len(report.repaired), report.captures, report.articles) == (1, 3, 3)
+def test_recovery_indexes_what_was_archived_but_not_stored(tmp_path: Path) -> None:
+    refs = killed_run(tmp_path, pages=4, stored=1)
+    report = recover(tmp_path, KILLED)
+    assert (len(report.repaired), report.files_indexed, report.captures, report.articles) == (1, 1, 3, 3)
     assert not list((tmp_path / "warc").glob("*.open"))
     rows = sql(tmp_path, "SELECT a.url, a.site, c.run_id, c.status FROM articles a JOIN captures c USING (capture_id) "
                "ORDER BY a.url")
     assert [r[0] for r in rows] == sorted(page(n).url for n in range(4))
-    assert {r[1:] for r in rows[1:]} == {("tinh", KILLED.run_id, 200)}  # restored ones carry site and run
-    assert sql(tmp_path, "SELECT status FROM runs WHERE run_id = ?", KILLED.run_id) == [("killed",)]
-    assert read_runs(tmp_path)[-1]["status"] == "killed"
-    again = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), None)
-    assert (again.captures, again.articles) == (0, 0)  # nothing left to do, nothing done twice
+    assert {r[1:] for r in rows[1:]} == {("tinh", KILLED.run_id, 200)}  # the run id of the file's warcinfo
+    assert sql(tmp_path, "SELECT warc_file, captures, articles FROM warc_files") == [(refs[0].warc_file, 4, 4)]
+    (status, stats), = sql(tmp_path, "SELECT status, stats FROM runs WHERE run_id = ?", KILLED.run_id)
+    sites = json.loads(stats)["sites"]
+    assert status == "killed" and sites["tinh"]["pages"] == 4 and sites["tinh"]["articles"] == 4
+    assert sites["tinh"]["status"] == "ok" and sites["tinh"]["bytes"] == sum(len(page(n).body) for n in range(4))
+    (line,) = [r for r in read_runs(tmp_path) if r["run_id"] == KILLED.run_id]
+    assert line["status"] == "killed" and line["totals"]["pages"] == 4
+    again = recover(tmp_path, None)
+    assert (again.files_indexed, again.captures) == (0, 0)  # nothing left to do, nothing done twice
     assert sql(tmp_path, "SELECT count(*) FROM articles") == [(4,)]
 
 
-def test_article_whose_capture_row_was_stored_is_still_restored(tmp_path: Path) -> None:
-    """The capture row is written when the page is archived, the article row after extraction: a kill
-    between them leaves a capture without its article."""
-    killed_run(tmp_path, pages=3, stored=1, captured=1)
-    report = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), KILLED)
-    assert (report.captures, report.articles) == (1, 2)
-    assert sql(tmp_path, "SELECT count(*), count(DISTINCT url) FROM articles") == [(3, 3)]
-    assert sql(tmp_path, "SELECT count(*) FROM captures") == [(3,)]
+def test_a_stored_record_is_counted_not_derived_again(tmp_path: Path) -> None:
+    """A stored capture row means a fully derived record (the sink writes a record's rows together)."""
+    killed_run(tmp_path, pages=3, stored=1)
+    recover(tmp_path, KILLED)
+    # the stored article row is the killed run's own (title only): left as it was
+    assert sql(tmp_path, "SELECT title, text IS NULL FROM articles WHERE url LIKE '%-100000.html'") == [("Bài 0", True)]
+    (stats,), = sql(tmp_path, "SELECT stats FROM runs WHERE run_id = ?", KILLED.run_id)
+    assert json.loads(stats)["sites"]["tinh"]["articles"] == 3
 
 
-def test_recover_waits_for_a_held_database_then_restores(tmp_path: Path) -> None:
+def test_recovery_waits_for_a_held_database_then_indexes(tmp_path: Path) -> None:
     killed_run(tmp_path, pages=3, stored=0)
     with DatabaseHeld(tmp_path / DB_NAME):
-        report = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), KILLED)
-    assert report.repaired and report.deferred == report.repaired and report.captures == 0
+        report = recover(tmp_path, KILLED)
+    assert report.repaired and report.deferred and report.captures == 0
     assert not list((tmp_path / "warc").glob("*.open"))  # the WARC side is repaired at once
-    later = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), None)
+    later = recover(tmp_path, None)
     assert (later.captures, later.articles) == (3, 3)
     assert sql(tmp_path, "SELECT count(*) FROM articles") == [(3,)]
 
 
 def test_journal_lines_without_their_record_are_dropped(tmp_path: Path) -> None:
     """After a power cut the journal may name a record the disk never got: that URL must be fetched again."""
-    _, refs = killed_run(tmp_path, pages=2, stored=0)
+    refs = killed_run(tmp_path, pages=2, stored=0)
     state = SiteState(site_folder(tmp_path, "tinh"))
     state.record_article(ArchivedArticle("http://127.0.0.1:8000/mat-100009.html", "<urn:uuid:lost>",
                                          refs[0].warc_file, 99999, KILLED.run_id))
     state.close()
-    report = recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), KILLED)
+    report = recover(tmp_path, KILLED)
     assert report.forgotten == 1
     assert not SiteState(site_folder(tmp_path, "tinh")).is_archived("http://127.0.0.1:8000/mat-100009.html")
+    assert SiteState(site_folder(tmp_path, "tinh")).is_archived(page(1).url)
 
 
 def test_partial_journal_line_is_ignored_and_cut(tmp_path: Path) -> None:
@@ -156,11 +171,8 @@ def test_missing_journal_is_seeded_from_the_database(tmp_path: Path) -> None:
     assert seed_journals(tmp_path, store, ["x"]) == 0  # only where the file is missing
 
 
-def test_a_file_recovery_cannot_read_does_not_stop_the_crawl(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_file_that_is_no_warc_does_not_stop_the_crawl(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "warc").mkdir()
     (tmp_path / "warc" / "broken.warc.gz").write_bytes(b"this is not a WARC file")
-    marker = tmp_path / "state" / "recover" / "broken.warc.gz"
-    marker.parent.mkdir(parents=True)
-    marker.write_text("r", encoding="utf-8")
-    recover(tmp_path, tmp_path / "warc", Store(tmp_path / DB_NAME), None)  # no exception
-    assert marker.exists() and "cannot restore the rows of" in caplog.text
+    report = recover(tmp_path, None)  # no exception
+    assert report.captures == 0 and "broken.warc.gz at offset 0: damaged gzip member" in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry, writable_data_dir
 from crawler.commands.crawl_input import overrides
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     sites = resolve_sites(",".join(args.site), ",".join(args.start_url), sites_registry)
     data_dir = writable_data_dir(args.data_dir)
     result = run_crawl(sites, data_dir, max_pages=args.max_pages, overrides=settings,
-                       refresh=args.refresh, since=args.since)
+                       refresh=args.refresh, since=args.since,
+                       sites_file=Path(args.sites_file) if args.sites_file else None)
     failed = f"; {len(result.failed_sites)} site(s) failed: {', '.join(result.failed_sites)}" \
         if result.failed_sites else ""
     print(f"{stamp()} run {result.run_id}: {result.finish_reason}; "

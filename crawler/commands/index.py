@@ -72,11 +72,10 @@ class ProgressBar:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from crawler.extensions.recorder import DB_NAME
     from crawler.ingest.index import index_warcs
     from crawler.run.console import ConsoleFormatter
     from pipelines.database.search_index import refresh_database
-    from pipelines.database.store import StoreBusy
+    from pipelines.database.store import DB_NAME, StoreBusy
 
     if args.processes is not None and args.processes < 1:
         raise UsageError("--processes must be at least 1")

@@ -44,9 +44,8 @@ def _day(option: str, text: str | None) -> date | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.extensions.recorder import DB_NAME
     from pipelines.database.search import known_sites, search
-    from pipelines.database.store import StoreBusy
+    from pipelines.database.store import DB_NAME, StoreBusy
 
     db = existing_data_dir(args.data_dir) / DB_NAME
     if not db.exists():

@@ -78,8 +78,8 @@ def shell_command(db: Path, *, write: bool = False, commands: list[str] | None =
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.extensions.recorder import DB_NAME
     from pipelines.database.search_index import ENV_EXTENSIONS, extension_directory
+    from pipelines.database.store import DB_NAME
 
     db = existing_data_dir(args.data_dir) / DB_NAME
     if not db.exists():

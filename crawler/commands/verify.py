@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "verify", help="check that every capture row resolves to a whole WARC record", formatter_class=FORMATTER,
         description="Read the WARC record of every row of `captures`: it must be at its file and offset, carry "
         "the row's record id, URL and payload digest, and pass its own block and payload digests; every "
-        "revisit's original must exist with the same digest; no `.open` file may be left by a killed crawl. "
+        "revisit's original must exist with the same digest; every closed WARC file must have its rows in the "
+        "database (else `baotinh index` puts them there); no `.open` file may be left by a killed crawl. "
         "Prints a summary; exit code 1 when anything is wrong.",
         epilog="examples:\n  baotinh verify\n  baotinh verify --data-dir /srv/baotinh/data",
     )
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
             "SELECT capture_id, url, warc_file, warc_offset, warc_length, payload_digest, revisit "
             "FROM captures ORDER BY warc_file, warc_offset"
         ).fetchall()
-    faults: list[str] = []
+        indexed = dict(con.execute("SELECT warc_file, captures FROM warc_files").fetchall())
+    faults: list[str] = unindexed_files(data_dir, warc_dir, indexed, rows)
     found: dict[str, RecordCheck] = {}
     digests: dict[str, str | None] = {}
     in_progress = revisits = 0
@@ -110,3 +112,25 @@ def run(args: argparse.Namespace) -> int:
     if len(faults) > SHOWN_FAULTS:
         print(f"  … and {len(faults) - SHOWN_FAULTS:,} more")
     return EXIT_FAULTS if faults else 0
+
+
+def unindexed_files(data_dir: Path, warc_dir: Path, indexed: dict[str, int], rows: list[tuple]) -> list[str]:
+    """A fault for each closed WARC file whose records are not all in the database (a crawl killed before
+    its rows were stored, a file copied in), with the command that puts them there."""
+    from archive.records import warcinfo_fields
+    from crawler.run.lock import RunLock
+
+    holder, alive = RunLock(data_dir).holder()
+    stored: dict[str, int] = {}
+    for row in rows:
+        stored[row[2]] = stored.get(row[2], 0) + 1
+    faults = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        if path.name in indexed and stored.get(path.name, 0) >= indexed[path.name]:
+            continue
+        if alive and holder is not None and warcinfo_fields(path).get("run-id") == holder.run_id:
+            continue  # the running crawl's: its rows are on their way
+        what = "has no rows in the database" if path.name not in indexed else "has rows missing"
+        fix = f"baotinh index --data-dir {data_dir}" + ("" if path.name not in indexed else " --rebuild")
+        faults.append(f"{path.name}: a closed WARC file that {what}; run `{fix}`")
+    return faults

@@ -1,1 +1,2 @@
-"""Scrapy extensions: the run's rows and its progress line."""
+"""Scrapy extensions: the run's life (lock, recovery, run rows, search refresh), the rows of each archived
+record, the progress line."""

@@ -13,6 +13,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.extensions.run_life import RunLife
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -54,7 +56,10 @@ class Progress:
     def report(self) -> None:
         logger.info("progress: %s", self.line())
 
-    def spider_closed(self) -> None:
+    async def spider_closed(self) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+        life = self.crawler.get_extension(RunLife)
+        if life is not None:  # the last count of articles once every archived record has its rows
+            await life.drained.wait()
         logger.info("done: %s", self.line())

@@ -1,7 +1,7 @@
-"""analyse(): everything computed from one page's HTML, as one picklable call for a worker process.
+"""analyse(): everything computed from one article page's HTML: the article and the figures in its text.
 
-The live crawl (ExtractPipeline) and `baotinh index` both call it, so the database can always be rebuilt
-from the WARC files with the same results.
+Called by derive() (crawler.ingest.derive), the one function the live crawl and `baotinh index` share, so the
+database can always be rebuilt from the WARC files with the same results.
 """
 
 from __future__ import annotations

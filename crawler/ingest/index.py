@@ -1,25 +1,24 @@
-"""index_warcs(): build or refresh the database from the WARC files alone, with the crawl's own functions.
+"""The database made from the WARC files, with the crawl's own function: `baotinh index` and the catch-up
+every writing command runs first.
 
-Every response record becomes a `captures` row; every 2xx HTML page goes through the spider's
-article-or-listing decision and, when it is an article, through `analyse()` and `article_rows()`, as in the
-live crawl (crawler.ingest.records). The records are read and analysed in a pool of worker processes (one per
-core by default); this process only finds where each record starts (zlib alone) and writes the rows in
-batches, so that two workers come close to twice the pages per second of one.
+`index_files()` walks each file (archive.records: zlib alone, in this process), sends runs of records to a
+pool of worker processes that read them and call derive() (crawler.ingest.index_worker), and adds each
+record's rows to a RowSink, then the file's `warc_files` row once all of them are in. Records whose
+capture row is stored already are counted, not derived again: a stored capture row means a fully derived
+record (crawler.ingest.sink). Each record's `run_id` is the one in its file's warcinfo record, so a file
+indexed again gives the crawl's rows, row for row.
 
-The site of a record is decided by its host, as the crawl decided it: the sites already in the database
-(the registry entries the crawls used, article patterns included), then the registry, then, for a host no
-registry entry owns, the site `--start-url` would make of it (slug `host` or `host-port`). A WARC file
-holds the records of every site of a crawl, so its warcinfo record cannot name one site per record.
+- `index_warcs()` (`baotinh index`): the files without a `warc_files` row, or every file with `rebuild` (the
+  rows of a file read again replace its earlier rows), as a run of its own (`runs` row, command `index`).
+- `catch_up()`: the same for the files without a `warc_files` row, inside a crawl (crawler.ingest.recovery).
 
-Only WARC files without a `warc_files` row are read (a crawl writes that row for each file it finished),
-unless `rebuild`; the rows of a file read again replace its earlier rows. Files still named `.open` are being
-written, or were left by a crawl that was killed, and are skipped.
+Files still named `.open` are being written, or were left by a killed crawl (the next crawl repairs them):
+they are skipped. The site of a record is crawler.ingest.sites.SiteResolver's.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import re
 import time
@@ -31,26 +30,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.capture import Capture
-from archive.reader import StoredResponse
-from archive.writer import RecordRef
-from crawler.extensions.recorder import DB_NAME, capture_row, jsonable_stats, new_run_id, site_row
-from crawler.ingest.records import (
-    RecordResult,
-    SiteResolver,
-    analyse_records,
-    mime_of,
-    scan_records,
-    start_worker,
-)
-from crawler.ingest.rows import article_rows
+from archive.records import Member, walk, warcinfo_fields
+from crawler.ingest.derive import Derived
+from crawler.ingest.index_worker import Unreadable, derive_records, start_worker
+from crawler.ingest.pool import worker_pool
+from crawler.ingest.rows import site_row
+from crawler.ingest.sink import RowSink
+from crawler.ingest.sites import SiteResolver
 from crawler.registry import Site, load_sites
-from pipelines.database.store import Store
+from crawler.run.identity import new_run_id
+from crawler.run.stats import archived_counts, jsonable_stats
+from pipelines.database.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)
 
 CHUNK_RECORDS = 16  # records per task sent to a worker: fewer round trips, still fine-grained on two cores
 BATCH_ROWS = 10000  # rows per database transaction: connecting and checkpointing cost ~0.1 s a batch
+RECORD_TYPES = ("response", "revisit")
+NOT_PAGES = ("revisit", "http_status", "not_html")  # records that are no HTML page to read
 
 
 @dataclass
@@ -64,6 +61,19 @@ class IndexProgress:
     records: int = 0
     articles: int = 0
     started: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class IndexCounts:
+    """What an indexing pass found: counters (`index/…`, `store/…`) and, per run and site, what was archived."""
+
+    stats: Counter[str] = field(default_factory=Counter)
+    runs: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # warcinfo run id -> site -> counts
+    sites: dict[str, Site] = field(default_factory=dict)  # every site a record belonged to
+    spooled: bool = False
+
+    def count(self, run_id: str, site: str, member: Member, article: bool) -> None:
+        archived_counts(self.runs.setdefault(run_id, {}).setdefault(site, Counter()), member, article)
 
 
 @dataclass
@@ -99,56 +109,149 @@ def sites_in_database(con: Any) -> list[Site]:
     ]
 
 
-def stored_capture_row(response: StoredResponse, run_id: str, site: str | None) -> dict[str, Any]:
-    """The `captures` row the crawl wrote for this record (archive.capture.Capture → recorder.capture_row)."""
-    ref = RecordRef(response.warc_file, response.offset, response.length, response.record_id,
-                    response.payload_digest, response.date)
-    capture = Capture(url=response.url, status=response.status, mime=mime_of(response), fetched_at=response.date,
-                      ref=ref, revisit=response.record_type == "revisit")
-    return capture_row(capture, run_id, site)
+@dataclass(frozen=True)
+class Catalog:
+    """What the database says about the archive before an indexing pass."""
+
+    indexed: set[str]  # files with a warc_files row
+    sites: list[Site]
+    stored: dict[str, bool]  # capture id -> has an article row, for the records of the files to read
 
 
-# -- the run -------------------------------------------------------------------------------------------------
-def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[Path, list[int]]], depth: int
-             ) -> Iterator[list[RecordResult]]:
-    """The results of each task, in order, with at most `depth` tasks in flight."""
-    pending: deque[Future[list[RecordResult]]] = deque()
-    for path, offsets in tasks:
-        pending.append(pool.submit(analyse_records, path, offsets))
+def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
+    """Raises StoreBusy when another process holds the database."""
+    if not store.path.exists():
+        return Catalog(set(), [], {})
+    with store.connect(read_only=True, wait=10) as con:
+        indexed = {name for (name,) in con.execute("SELECT warc_file FROM warc_files").fetchall()}
+        sites = sites_in_database(con)
+        rows = con.execute(
+            "SELECT c.capture_id, a.article_id IS NOT NULL FROM captures c LEFT JOIN articles a "
+            "ON a.article_id = c.capture_id WHERE c.warc_file IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(set(files))]).fetchall()
+    return Catalog(indexed, sites, dict(rows))
+
+
+def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[list[Member], tuple[Any, ...]]], depth: int
+             ) -> Iterator[tuple[list[Member], list[Derived | Unreadable]]]:
+    """The results of each task with its members, in order, with at most `depth` tasks in flight."""
+    pending: deque[tuple[list[Member], Future[list[Derived | Unreadable]]]] = deque()
+    for members, args in tasks:
+        pending.append((members, pool.submit(derive_records, *args)))
         while len(pending) > depth:
-            yield pending.popleft().result()
+            members, future = pending.popleft()
+            yield members, future.result()
     while pending:
-        yield pending.popleft().result()
+        members, future = pending.popleft()
+        yield members, future.result()
 
 
-class _FileWriter:
-    """Rows of one WARC file, written in batches; the first batch replaces the file's earlier rows."""
+def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_id: str, rebuild: bool = False,
+                stored: dict[str, bool] | None = None, processes: int | None = None,
+                on_progress: Callable[[IndexProgress], None] | None = None) -> IndexCounts:
+    """Derive and store the rows of `paths`; `stored` records (capture id -> is an article) are only counted.
 
-    def __init__(self, store: Store, name: str, run_id: str) -> None:
-        self.store, self.name, self.run_id = store, name, run_id
-        self.batch: dict[str, list[dict[str, Any]]] = {}
-        self.rows = 0
-        self.first = True
-        self.captures = 0
-        self.articles = 0
-        self.spooled = False
+    `run_id`: the run doing this, for `warc_files.run_id` and for records of a file without a warcinfo run id.
+    """
+    counts = IndexCounts()
+    stored = {} if rebuild else (stored or {})
+    progress = IndexProgress(bytes_total=sum(p.stat().st_size for p in paths), files_total=len(paths))
+    workers = processes or os.cpu_count() or 1
+    sink = RowSink(store, BATCH_ROWS)
+    pool = worker_pool(workers, start_worker, (resolver,))
+    try:
+        for path in paths:
+            _index_file(path, run_id, sink, pool, resolver, stored, rebuild, counts, progress, workers,
+                        on_progress)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        sink.close()
+    counts.spooled = sink.spooled > 0
+    return counts
 
-    def add(self, rows: dict[str, list[dict[str, Any]]]) -> None:
-        for table, table_rows in rows.items():
-            self.batch.setdefault(table, []).extend(table_rows)
-            self.rows += len(table_rows)
-        if self.rows >= BATCH_ROWS:
-            self.flush()
 
-    def flush(self, final: bool = False) -> None:
-        if final:
-            self.batch["warc_files"] = [{"warc_file": self.name, "run_id": self.run_id, "captures": self.captures,
-                                         "articles": self.articles, "indexed_at": datetime.now(UTC)}]
-        if not self.batch and not self.first:
-            return
-        written = self.store.write(self.batch, replace_files=[self.name] if self.first else ())
-        self.spooled = self.spooled or not written
-        self.batch, self.rows, self.first = {}, 0, False
+def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecutor, resolver: SiteResolver,
+                stored: dict[str, bool], rebuild: bool, counts: IndexCounts, progress: IndexProgress,
+                workers: int, on_progress: Callable[[IndexProgress], None] | None) -> None:
+    stats = counts.stats
+    file_run = warcinfo_fields(path).get("run-id") or run_id
+    in_file = Counter[str]()
+    if rebuild:
+        sink.add({}, replace_file=path.name)
+
+    def site_of(member: Member) -> Site:
+        site = resolver.site_for(member.target_uri or "")
+        counts.sites.setdefault(site.slug, site)
+        return site
+
+    def tasks() -> Iterator[tuple[list[Member], tuple[Any, ...]]]:
+        chunk: list[Member] = []
+        for member in walk(path):
+            progress.bytes_done += member.length
+            if member.problem is not None:
+                stats["index/damaged"] += 1
+                logger.warning("%s at offset %d: %s", path.name, member.offset, member.problem)
+                continue
+            if member.warc_type not in RECORD_TYPES:
+                continue
+            if member.record_id in stored:  # derived already: counted, not read again
+                article = stored[member.record_id or ""]
+                counts.count(file_run, site_of(member).slug, member, article)
+                in_file["captures"] += 1
+                in_file["articles"] += article
+                stats["index/already_stored"] += 1
+                continue
+            chunk.append(member)
+            if len(chunk) >= CHUNK_RECORDS:
+                yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk])
+                chunk = []
+        if chunk:
+            yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk])
+
+    for members, results in _ordered(pool, tasks(), depth=2 * workers):
+        for member, result in zip(members, results, strict=True):
+            if isinstance(result, Unreadable):
+                stats["index/unreadable"] += 1
+                logger.error("unreadable record: %s", result.error)
+                continue
+            site_of(member)
+            stats["index/records"] += 1
+            stats["store/captures"] += 1
+            stats[f"index/reason_count/{result.reason}"] += 1
+            in_file["captures"] += 1
+            if result.is_article:
+                stats["store/articles"] += 1
+                in_file["articles"] += 1
+            if result.reason == "extraction_error":
+                stats["index/errors"] += 1
+                logger.error("%s (%s at offset %d): %s", member.target_uri, path.name, member.offset, result.detail)
+            counts.count(file_run, result.site, member, result.is_article)
+            sink.add(result.rows)
+        progress.records, progress.articles = stats["index/records"], stats["store/articles"]
+        if on_progress:
+            on_progress(progress)
+    # after every record of the file: "this file is indexed" is stored only with (or after) all its rows
+    sink.add({"warc_files": [{"warc_file": path.name, "run_id": run_id, "captures": in_file["captures"],
+                              "articles": in_file["articles"], "indexed_at": datetime.now(UTC)}]})
+    stats["index/files"] += 1
+    progress.files_done += 1
+    if on_progress:
+        on_progress(progress)
+
+
+def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry: dict[str, Site], *, run_id: str,
+             also: Iterable[Path] = (), processes: int | None = None) -> IndexCounts:
+    """Index every closed WARC file without a `warc_files` row (and `also`), skipping stored records.
+
+    Raises StoreBusy when another process holds the database.
+    """
+    paths, _ = warc_paths(warc_dir)
+    catalog = read_catalog(store, [p.name for p in paths])
+    todo = sorted({p for p in paths if p.name not in catalog.indexed} | set(also))
+    if not todo:
+        return IndexCounts()
+    resolver = SiteResolver([*resolver_sites, *catalog.sites], registry)
+    return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes)
 
 
 def index_warcs(
@@ -167,56 +270,23 @@ def index_warcs(
     data_dir = Path(data_dir)
     store = Store(data_dir / DB_NAME)
     store.merge_spool()
-    with store.connect(read_only=True, wait=10) as con:
-        indexed = {name for (name,) in con.execute("SELECT warc_file FROM warc_files").fetchall()}
-        known = sites_in_database(con)
-    resolver = SiteResolver(known, registry if registry is not None else load_sites())
     paths, open_files = warc_paths(data_dir / "warc")
+    catalog = read_catalog(store, [p.name for p in paths])
+    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
     if open_files:
         logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
                        open_files)
-    todo = [p for p in paths if rebuild or p.name not in indexed]
+    todo = [p for p in paths if rebuild or p.name not in catalog.indexed]
     run_id = new_run_id()
     started_at = datetime.now(UTC)
-    stats: Counter[str] = Counter()
-    progress = IndexProgress(bytes_total=sum(p.stat().st_size for p in todo), files_total=len(todo))
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,
            "status": "running", "stats": jsonable_stats({"start_time": started_at})}
     store.write({"runs": [run]})
-    seen_sites: dict[str, Site] = {}
-    spooled = False
     status = "finished"
-    workers = processes or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=start_worker, initargs=(resolver,))
+    counts = IndexCounts()
     try:
-        for path in todo:
-            writer = _FileWriter(store, path.name, run_id)
-
-            def tasks(path: Path = path) -> Iterator[tuple[Path, list[int]]]:
-                chunk: list[int] = []
-                for offset, length, kind in scan_records(path):
-                    progress.bytes_done += length
-                    if kind in ("response", "revisit"):
-                        chunk.append(offset)
-                    if len(chunk) >= CHUNK_RECORDS:
-                        yield path, chunk
-                        chunk = []
-                if chunk:
-                    yield path, chunk
-
-            for results in _ordered(pool, tasks(), depth=2 * workers):
-                for result in results:
-                    _store_result(result, writer, run_id, stats, resolver, seen_sites)
-                progress.records, progress.articles = stats["index/records"], stats["store/articles"]
-                if on_progress:
-                    on_progress(progress)
-            writer.flush(final=True)
-            spooled = spooled or writer.spooled
-            stats["index/files"] += 1
-            progress.files_done += 1
-            if on_progress:
-                on_progress(progress)
+        counts = index_files(store, todo, resolver, run_id=run_id, rebuild=rebuild, stored=catalog.stored,
+                             processes=processes, on_progress=on_progress)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
@@ -224,42 +294,15 @@ def index_warcs(
         status = "failed"
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         finished_at = datetime.now(UTC)
+        stats = counts.stats
         run.update(finished_at=finished_at, status=status,
                    stats=jsonable_stats({**stats, "start_time": started_at, "finish_time": finished_at}))
-        store.write({"runs": [run], "sites": [site_row(s) for s in seen_sites.values()]})
+        store.write({"runs": [run], "sites": [site_row(s) for s in counts.sites.values()]})
     return IndexResult(
-        run_id=run_id, files=stats["index/files"], records=stats["index/records"], pages=stats["index/pages"],
-        articles=stats["store/articles"], errors=stats["index/errors"],
-        seconds=(finished_at - started_at).total_seconds(), skipped_open=open_files,
-        spooled=spooled or store.spooled() > 0, stats=dict(stats),
+        run_id=run_id, files=stats["index/files"], records=stats["index/records"],
+        pages=stats["index/records"] - sum(stats[f"index/reason_count/{r}"] for r in NOT_PAGES),
+        articles=stats["store/articles"],
+        errors=stats["index/errors"], seconds=(finished_at - started_at).total_seconds(),
+        skipped_open=open_files, spooled=counts.spooled or store.spooled() > 0, stats=dict(stats),
     )
-
-
-def _store_result(result: RecordResult, writer: _FileWriter, run_id: str, stats: Counter[str],
-                  resolver: SiteResolver, seen_sites: dict[str, Site]) -> None:
-    response = result.response
-    if response is None:
-        stats["index/unreadable"] += 1
-        logger.error("unreadable record in %s: %s", writer.name, result.error)
-        return
-    if result.site not in seen_sites:
-        seen_sites[result.site] = resolver.site_for(response.url)
-    stats["index/records"] += 1
-    stats["store/captures"] += 1
-    writer.captures += 1
-    writer.add({"captures": [stored_capture_row(response, run_id, result.site)]})
-    if result.verdict == "not_page":
-        return
-    stats["index/pages"] += 1
-    if result.verdict == "article":
-        stats["store/articles"] += 1
-        writer.articles += 1
-        writer.add(article_rows(result.analysis, capture_id=response.record_id, site=result.site,
-                                fetched_at=response.date))
-    elif result.verdict == "error":
-        stats["index/errors"] += 1
-        logger.error("extraction failed for %s (%s): %s", response.url, response.warc_file, result.error)
-    else:
-        stats[f"index/{result.verdict}"] += 1

@@ -1,20 +1,26 @@
-"""recover(): before a crawl starts (run lock held), put right what a killed run left behind.
+"""Recovery: before a crawl starts (run lock held), the database is made to hold everything the archive does.
 
-1. Spool batches cut short (`spool/*.partial`) are removed: their rows come back from the WARC below.
-2. Every `warc/*.open` file is repaired (archive.repair: cut after the last complete record, renamed) and
-   queued for step 3 with a marker `state/recover/NAME` naming the run that wrote it.
-3. For each queued file, the response records that have no `captures` row (in the database or the spool)
-   get one, and those the killed run had judged articles (its lines in `state/sites/*/articles.jsonl`) and
-   that have no `articles` row go through the same `page_text` -> `analyse` -> `article_rows` as the live
-   crawl. (The two are checked apart: a capture row is written when the page is archived, its article row
-   only after extraction, so a kill can fall between them.) Journal lines whose
-   record is not in the file (lost to a power cut) are dropped, so those URLs are fetched again.
-   When the database is held by another process the markers stay and step 3 runs at the next crawl.
-4. The killed run's `runs` row (left `running`) becomes `killed`; `state/runs.jsonl` gets a line for it.
+The archive is the truth, so recovery after a kill is no special case: it is the catch-up indexing every
+writing command runs first, plus the repair of what only a kill leaves.
 
-Rows are written with `Store.write` (INSERT OR REPLACE by key), so running recovery twice changes nothing.
-A file recovery cannot handle is logged and left as it is (its marker too): the crawl goes on, and the next
-one tries again. A crawl that cannot start because of an old broken file would be worse.
+`repair_left_open()` (as soon as the lock is held, before the WARC writer opens its files):
+1. Spool batches cut short (`spool/*.partial`) are removed: their rows come back from the WARC files.
+2. Every `warc/*.open` file no live writer holds is cut after its last whole record and closed
+   (archive.repair); digest index entries past the cut are dropped, so no revisit points at lost bytes, and
+   those of its whole records are put back (a kill between a record and its entry would let the next run
+   store that page again as an original, and its article twice).
+3. Journal lines (`state/sites/*/articles.jsonl`) naming a record that is not in the repaired file (lost to a
+   power cut) are dropped, so those URLs are fetched again.
+
+`catch_up_archive()` (when the crawl opens):
+4. Every closed WARC file without a `warc_files` row is indexed (crawler.ingest.index.catch_up): those a killed
+   run closed or left open, whatever came from elsewhere. Records already stored are only counted.
+5. The killed run's `runs` row becomes `killed`, with the counters its WARC files hold (pages, articles,
+   bytes, per site), and `state/runs.jsonl` gets its line.
+
+Rows are keyed (Store.write replaces), so doing this twice changes nothing. When another process holds the
+database, 4 and 5 wait for the next crawl (the files stay without their `warc_files` row until then). A
+file recovery cannot handle is logged and left as it is: the crawl goes on.
 
 `seed_journals()` rebuilds a site's `articles.jsonl` from the database when the file is missing (a data
 directory from before the state files, or `state/` deleted), so such a crawl does not fetch every article
@@ -23,21 +29,24 @@ again.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from archive.digests import FILE_NAME as DIGESTS_FILE
-from archive.digests import DigestIndex
-from archive.reader import StoredResponse, iter_responses
+from archive.digests import DigestIndex, Original
+from archive.records import field as warc_field
+from archive.records import walk, warcinfo_fields
 from archive.repair import is_locked, repair_open_file
 from archive.writer import OPEN_SUFFIX
-from crawler.ingest.analysis import analyse
-from crawler.ingest.decode import page_text
-from crawler.ingest.index import stored_capture_row
-from crawler.ingest.rows import article_rows
+from crawler.ingest.index import IndexCounts, catch_up, warc_paths
+from crawler.registry import Site
 from crawler.run.lock import Holder
 from crawler.run.state import (
     ARTICLES_FILE,
@@ -45,40 +54,38 @@ from crawler.run.state import (
     append_run,
     drop_journal_entries,
     journal_entries,
+    read_runs,
     site_folder,
-    state_dir,
 )
-from pipelines.database.store import Batch, Store, StoreBusy
+from crawler.run.stats import archived_summary, jsonable_stats, totals
+from pipelines.database.store import Store, StoreBusy
 
 logger = logging.getLogger(__name__)
-
-PENDING_DIR = "recover"
-BATCH_ROWS = 500
 
 
 @dataclass
 class RecoveryReport:
     repaired: list[str] = field(default_factory=list)
     cut_bytes: int = 0
+    forgotten: int = 0  # journal lines dropped: their record never reached the disk
+    files_indexed: int = 0
     captures: int = 0
     articles: int = 0
-    forgotten: int = 0  # journal lines dropped: their record never reached the disk
-    deferred: list[str] = field(default_factory=list)  # files whose rows wait for the database
+    deferred: bool = False  # the database was busy: catching up waits for the next crawl
 
     def stats(self) -> dict[str, Any]:
         values = {"recovery/files_repaired": len(self.repaired), "recovery/bytes_cut": self.cut_bytes,
+                  "recovery/journal_lines_dropped": self.forgotten, "recovery/files_indexed": self.files_indexed,
                   "recovery/captures": self.captures, "recovery/articles": self.articles,
-                  "recovery/journal_lines_dropped": self.forgotten, "recovery/files_deferred": len(self.deferred)}
+                  "recovery/deferred": int(self.deferred)}
         return {k: v for k, v in values.items() if v}
 
 
-def recover(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None) -> RecoveryReport:
-    report = RecoveryReport()
-    pending = state_dir(data_dir) / PENDING_DIR
+def repair_left_open(data_dir: Path, warc_dir: Path, store: Store, report: RecoveryReport) -> None:
+    """Steps 1-3: what a killed process left half-written."""
     for partial in sorted(store.spool_dir.glob("*.partial")) if store.spool_dir.exists() else []:
         shutil.rmtree(partial)
         logger.info("removed an unfinished spool batch %s; its rows are restored from the WARC files", partial)
-    run_id = stale.run_id if stale else "unknown"
     digests_path = Path(warc_dir) / DIGESTS_FILE
     for open_file in sorted(Path(warc_dir).glob("*" + OPEN_SUFFIX)):
         if is_locked(open_file):
@@ -89,10 +96,11 @@ def recover(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None) 
             logger.error("cannot repair %s left open by a killed run: %s; left as it is", open_file, e)
             continue
         if digests_path.exists():
-            # a revisit must never point at a record that was cut away
             index = DigestIndex(digests_path)
             try:
                 index.forget_from(result.name, result.kept_bytes)
+                if result.path is not None:
+                    remember_originals(index, result.path)
             finally:
                 index.close()
         report.cut_bytes += result.cut_bytes
@@ -102,110 +110,107 @@ def recover(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None) 
         report.repaired.append(result.path.name)
         logger.warning("repaired %s left open by a killed run: %d complete records kept, %d bytes cut",
                        open_file.name, result.records, result.cut_bytes)
-        pending.mkdir(parents=True, exist_ok=True)
-        (pending / result.path.name).write_text(run_id, encoding="utf-8")
-    markers = sorted(pending.iterdir()) if pending.is_dir() else []
-    if markers:
-        _restore(data_dir, Path(warc_dir), store, markers, report)
-    if stale is not None:
-        _mark_killed(data_dir, store, stale)
-    return report
+    if report.repaired:
+        journal = journal_entries(data_dir, set(report.repaired))
+        present = {m.record_id for name in report.repaired for m in walk(Path(warc_dir) / name)}
+        lost = {cid for cid in journal if cid not in present}
+        if lost:
+            report.forgotten = drop_journal_entries(data_dir, lost)
 
 
-def _restore(data_dir: Path, warc_dir: Path, store: Store, markers: list[Path], report: RecoveryReport) -> None:
-    names = [m.name for m in markers]
+def remember_originals(index: DigestIndex, path: Path) -> None:
+    """Digest index entries for the whole 2xx responses of `path` (as the writer adds them; the first stays)."""
+    for m in walk(path):
+        digest, date = warc_field(m.headers, "WARC-Payload-Digest"), warc_field(m.headers, "WARC-Date")
+        if (m.problem is None and m.warc_type == "response" and 200 <= (m.http_status or 0) < 300
+                and m.payload_length and m.truncated is None and digest and date and m.target_uri and m.record_id):
+            index.add(Original(m.target_uri, digest, m.record_id, date, path.name, m.offset))
+
+
+def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None, report: RecoveryReport,
+                     *, run_id: str, sites: list[Site], registry: dict[str, Site], processes: int | None) -> None:
+    """Steps 4-5: every closed file's rows, and the killed run's row."""
+    killed_files = files_of_run(warc_dir, stale) if stale is not None else []
     try:
-        stored, extracted = _stored_ids(store, names)
+        store.merge_spool()  # spooled rows count as stored; merging first makes one place to ask
+        counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes)
     except StoreBusy:
-        report.deferred = names
-        logger.warning("database %s is open in another process: the rows of %d WARC file(s) from an interrupted "
-                       "run will be restored at the next crawl", store.path, len(names))
-        return
-    journal = journal_entries(data_dir, set(names))
-    for marker in markers:
-        path = warc_dir / marker.name
-        run_id = marker.read_text(encoding="utf-8").strip() or "unknown"
-        if not path.exists():
-            logger.warning("%s is no longer in %s; its rows cannot be restored", marker.name, warc_dir)
-            marker.unlink()
-            continue
-        try:
-            _restore_file(path, run_id, stored, extracted, journal, store, report, data_dir)
-        except Exception as e:  # warcio on a damaged file, a disk error: keep the marker, crawl on
-            logger.error("cannot restore the rows of %s: %s: %s; will try again next crawl", path,
-                         type(e).__name__, e)
-            continue
-        marker.unlink()
-    if report.captures:
-        logger.warning("restored %d capture(s) and %d article(s) an interrupted run had archived but not stored",
-                       report.captures, report.articles)
+        report.deferred = True
+        logger.warning("database %s is open in another process: WARC files without their rows are indexed "
+                       "at the next crawl", store.path)
+        counts = None
+    except (OSError, duckdb.Error) as e:  # a disk or database fault: the crawl goes on, the next start retries
+        report.deferred = True
+        logger.error("cannot index the WARC files without their rows (%s: %s); the next crawl tries again",
+                     type(e).__name__, e)
+        counts = None
+    if counts is not None:
+        report.files_indexed = counts.stats["index/files"]
+        report.captures = counts.stats["store/captures"]
+        report.articles = counts.stats["store/articles"]
+        if report.captures:
+            logger.warning("indexed %d WARC file(s) the database did not hold: %d capture(s), %d article(s)",
+                           report.files_indexed, report.captures, report.articles)
+    if stale is not None:
+        mark_killed(data_dir, store, stale, counts)
 
 
-def _restore_file(path: Path, run_id: str, stored: set[str], extracted: set[str],
-                  journal: dict[str, tuple[str, dict[str, Any]]], store: Store, report: RecoveryReport,
-                  data_dir: Path) -> None:
-    """Store the rows of one repaired file that are not stored yet; drop journal lines with no record."""
-    in_file: set[str] = set()
-    batch: Batch = {}
-    rows = 0
-    for record in iter_responses(path):
-        in_file.add(record.record_id)
-        if record.record_id not in stored:
-            batch.setdefault("captures", []).append(stored_capture_row(record, run_id, None))
-            report.captures += 1
-            rows += 1
-        entry = journal.get(record.record_id)
-        if entry is not None and record.record_id not in extracted:
-            article = _article_rows(record, site=entry[0])
-            for table, table_rows in article.items():
-                batch.setdefault(table, []).extend(table_rows)
-                rows += len(table_rows)
-            report.articles += bool(article)
-        if rows >= BATCH_ROWS:
-            store.write(batch)
-            batch, rows = {}, 0
-    store.write(batch)
-    lost = {cid for cid, (_, row) in journal.items() if row["warc_file"] == path.name and cid not in in_file}
-    if lost:
-        report.forgotten += drop_journal_entries(data_dir, lost)
-
-
-def _stored_ids(store: Store, warc_files: list[str]) -> tuple[set[str], set[str]]:
-    """(capture ids with a `captures` row, capture ids with an `articles` row) for records of `warc_files`."""
-    store.merge_spool()  # spooled rows count as stored; merging first makes one place to ask
-    with store.connect() as con:
-        rows = con.execute(
-            "SELECT c.capture_id, a.article_id IS NOT NULL FROM captures c "
-            "LEFT JOIN articles a ON a.article_id = c.capture_id WHERE c.warc_file IN (SELECT unnest(?))",
-            [warc_files]).fetchall()
-    return {r[0] for r in rows}, {r[0] for r in rows if r[1]}
-
-
-def _article_rows(record: StoredResponse, site: str) -> Batch:
-    """The same steps as the live crawl: decode (crawler.ingest.decode), analyse, rows."""
-    page = page_text(record.body, record.header("Content-Type"))
-    if page.problem in ("empty", "binary"):
-        return {}
+def files_of_run(warc_dir: Path, holder: Holder) -> list[Path]:
+    """The closed WARC files a run wrote: named after its start, their warcinfo naming its run id."""
     try:
-        analysis = analyse(page.text, record.url, record.date)
-    except Exception as e:  # as in ExtractPipeline: a broken page must not stop the crawl
-        logger.error("extraction failed for %s: %s: %s", record.url, type(e).__name__, e)
-        return {}
-    if analysis is None:
-        return {}
-    return article_rows(analysis, capture_id=record.record_id, site=site, fetched_at=record.date)
+        started = datetime.fromisoformat(holder.started_at).strftime("%Y%m%d%H%M%S")
+    except ValueError:
+        started = ""
+    paths, _ = warc_paths(warc_dir)
+    candidates = [p for p in paths if _stamp(p.name) >= started]
+    return [p for p in candidates if warcinfo_fields(p).get("run-id") == holder.run_id]
 
 
-def _mark_killed(data_dir: Path, store: Store, stale: Holder) -> None:
-    append_run(data_dir, {"run_id": stale.run_id, "command": stale.command, "started_at": stale.started_at,
-                          "finished_at": None, "status": "killed", "pid": stale.pid})
+def _stamp(name: str) -> str:
+    parts = name.split("-")  # PREFIX-YYYYMMDDhhmmssSSS-SERIAL-HOST.warc.gz
+    return parts[1][:14] if len(parts) > 2 else ""
+
+
+def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts | None) -> None:
+    """The killed run's `runs` row: status `killed` and, when known, what its WARC files hold."""
+    sites = archived_summary(counts.runs.get(stale.run_id, {})) if counts is not None else {}
+    finished = False
     try:
-        store.merge_spool()  # the killed run's own row may still be in the spool
-        with store.connect() as con:
-            con.execute("UPDATE runs SET status = 'killed' WHERE run_id = ? AND finished_at IS NULL",
-                        [stale.run_id])
+        row = None
+        if store.path.exists():
+            with store.connect(read_only=True) as con:
+                row = con.execute("SELECT stats, finished_at FROM runs WHERE run_id = ?", [stale.run_id]).fetchone()
+        finished = row is not None and row[1] is not None
+        if not finished and counts is not None:
+            previous = _json(row[0]) if row else {}
+            previous.pop("sites", None)
+            started = _instant(stale.started_at)
+            store.write({"runs": [{"run_id": stale.run_id, "command": stale.command, "started_at": started,
+                                   "finished_at": None, "status": "killed",
+                                   "stats": jsonable_stats(previous, sites)}]})
     except StoreBusy:
         logger.info("database busy: run %s stays 'running' in the runs table", stale.run_id)
+    if finished:
+        return  # killed after it had finished its rows (in the search refresh): nothing was lost
+    if not any(r.get("run_id") == stale.run_id for r in read_runs(data_dir)):
+        append_run(data_dir, {"run_id": stale.run_id, "command": stale.command, "started_at": stale.started_at,
+                              "finished_at": None, "status": "killed", "pid": stale.pid,
+                              **({"totals": totals(sites), "sites": sites} if sites else {})})
+
+
+def _json(value: Any) -> dict[str, Any]:
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _instant(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:

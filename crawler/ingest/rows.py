@@ -1,11 +1,31 @@
-"""Table rows from an analysed page: the shape `Store.write()` takes (see queries/schema.sql)."""
+"""Table rows, in the shape `Store.write()` takes (see queries/schema.sql): a capture, an analysed article, a site."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.ingest.analysis import Analysis
+from crawler.ingest.response import ArchivedResponse
+from crawler.registry import Site
+
+
+def capture_row(response: ArchivedResponse, site: str | None) -> dict[str, Any]:
+    """The `captures` row of a response or revisit record; its id is the record's WARC-Record-ID."""
+    return {
+        "capture_id": response.record_id,
+        "run_id": response.run_id,
+        "url": response.url,
+        "status": response.status,
+        "mime": response.mime,
+        "fetched_at": response.fetched_at,
+        "warc_file": response.warc_file,
+        "warc_offset": response.offset,
+        "warc_length": response.length,
+        "payload_digest": response.payload_digest,
+        "revisit": response.record_type == "revisit",
+        "site": site,
+    }
 
 
 def article_rows(
@@ -53,4 +73,20 @@ def article_rows(
             }
             for f in analysis.figures
         ],
+    }
+
+
+def site_row(site: Site) -> dict[str, Any]:
+    """The `sites` row of a registry entry (or of a --start-url site) as a crawl or index run used it."""
+    return {
+        "site": site.slug,
+        "name": site.name,
+        "province": site.province,
+        "kind": site.kind,
+        "domains": list(site.domains),
+        "start_urls": list(site.start_urls),
+        "feeds": list(site.feeds),
+        "sitemaps": list(site.sitemaps),
+        "article_pattern": site.article_pattern.pattern if site.article_pattern else None,
+        "updated_at": datetime.now(UTC),
     }

@@ -40,7 +40,8 @@ from warcio.timeutils import datetime_to_iso_date
 
 from archive.capture import CONFIRMS_KEY, PAYLOAD_KEY
 from archive.digests import Original
-from archive.reader import StoredResponse, read_response
+from crawler.ingest.content_coding import decode_content
+from crawler.ingest.response import ArchivedResponse, read_response
 from crawler.run.state import ArchivedArticle, SiteState, site_folder
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ VIETNAM = timezone(timedelta(hours=7))
 # Headers of an earlier response that no longer describe the body read back from its WARC record.
 STALE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
-EARLIER_KEY = "_incremental_earlier"  # request.meta: (URL, StoredResponse) a conditional request stands on
+EARLIER_KEY = "_incremental_earlier"  # request.meta: (URL, record, decoded body) a conditional request stands on
 TRACK_ABSENCE = "track_absence"  # request.meta, set by the spider: a feed or sitemap whose 404 is remembered
 KNOWN_ABSENT = "known_absent"  # request.meta, set here: a 404 this resource answered in an earlier run too
 
@@ -163,31 +164,35 @@ class Incremental:
         previous = state.validators.get(request.url)
         if not previous:
             return
-        stored = self._earlier_record(request.url, slug, previous)
-        if stored is None:
+        earlier = self._earlier_record(request.url, slug, previous)
+        if earlier is None:
             return
+        stored, _ = earlier
         if previous.get("etag"):
             request.headers[b"If-None-Match"] = previous["etag"]
         if previous.get("last_modified"):
             request.headers[b"If-Modified-Since"] = previous["last_modified"]
-        request.meta[EARLIER_KEY] = (request.url, stored)
+        request.meta[EARLIER_KEY] = (request.url, *earlier)
         request.meta[CONFIRMS_KEY] = Original(
             url=stored.url, digest=stored.payload_digest or "", record_id=stored.record_id,
-            warc_date=previous.get("warc_date") or datetime_to_iso_date(stored.date.replace(tzinfo=None),
+            warc_date=previous.get("warc_date") or datetime_to_iso_date(stored.fetched_at.replace(tzinfo=None),
                                                                         use_micros=True),
             warc_file=stored.warc_file, warc_offset=stored.offset,
         )
 
-    def _earlier_record(self, url: str, slug: str, previous: dict[str, Any]) -> StoredResponse | None:
-        """The response record the validators of `url` came from, or None (and they are forgotten)."""
+    def _earlier_record(self, url: str, slug: str, previous: dict[str, Any]
+                        ) -> tuple[ArchivedResponse, bytes] | None:
+        """The response record the validators of `url` came from with its decoded body, or None (and they are
+        forgotten)."""
         path = self.warc_dir / str(previous.get("warc_file"))
         try:
             stored = read_response(path, int(previous["warc_offset"]))
+            body = decode_content(stored.body, stored.header_values("Content-Encoding"))
         except (OSError, KeyError, ValueError, StopIteration) as e:
             problem = str(e) or type(e).__name__
         else:
             if stored.record_type == "response" and stored.url == url and stored.status == 200:
-                return stored
+                return stored, body
             problem = f"the record there is a {stored.status} {stored.record_type} of {stored.url}"
         logger.info("%s: %s is asked in full: its earlier copy cannot be read from %s (%s)", slug, url,
                     path.name, problem)
@@ -201,17 +206,17 @@ class Incremental:
         earlier = request.meta.get(EARLIER_KEY)
         if response.status == 304 and earlier is not None and earlier[0] == request.url:
             self.stats.inc_value(f"site/{slug}/not_modified")
-            return self._revive(response, earlier[1])
+            return self._revive(response, earlier[1], earlier[2])
         if request.meta.get(TRACK_ABSENCE):
             self._absence(request, response, slug)
         self._remember(request, response, slug)
         return response
 
-    def _revive(self, response: Response, stored: StoredResponse) -> Response:
+    def _revive(self, response: Response, stored: ArchivedResponse, body: bytes) -> Response:
         """The earlier 200, read back from its WARC record, in place of the 304 that confirmed it."""
         headers = [(k, v) for k, v in stored.headers if k.lower() not in STALE_HEADERS]
-        cls = responsetypes.from_args(headers=dict(headers), url=response.url, body=stored.body)
-        return cls(url=response.url, status=200, headers=headers, body=stored.body, request=response.request,
+        cls = responsetypes.from_args(headers=dict(headers), url=response.url, body=body)
+        return cls(url=response.url, status=200, headers=headers, body=body, request=response.request,
                    flags=[*response.flags, "revived"], ip_address=response.ip_address,
                    protocol=response.protocol)
 

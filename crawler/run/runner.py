@@ -1,7 +1,10 @@
-"""run_crawl(): one crawl run in this process: the run lock, settings, the per-run log file, recovery of
-what a killed run left, the console, the exit code.
+"""run_crawl(): `baotinh crawl` in this process: settings, the per-run log file, the console, the exit code.
 
-Scrapy's reactor starts once per process, so a process runs one crawl (the command line is one process).
+The run's life (lock, recovery and catch-up indexing, run rows, search refresh) is the RunLife extension's
+(crawler.extensions.run_life), so `scrapy crawl news` gets it too. The command line takes the run lock
+itself first only so that a second crawl leaves no trace at all (not even a log file): RunLife then finds
+the lock held for this very run and goes on. Scrapy's reactor starts once per process, so a process runs
+one crawl (the command line is one process).
 
 Exit codes: 0 every site fine; 1 some site failed (crawler.run.stats) or the run stopped early; 2 a usage or
 configuration error (crawler.cli); 75 another crawl holds the data directory (crawler.run.lock.LockHeld).
@@ -20,15 +23,12 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.extensions.recorder import DB_NAME, new_run_id
-from crawler.ingest.recovery import recover, seed_journals
 from crawler.registry import Site
 from crawler.run.console import ConsoleFormatter
+from crawler.run.identity import new_run_id
 from crawler.run.lock import Holder, RunLock
 from crawler.run.stats import failed_sites, sites_summary
 from crawler.spiders.news import NewsSpider
-from pipelines.database.search_index import refresh_database
-from pipelines.database.store import Store
 
 OUR_LOGGERS = ("crawler", "pipelines", "archive")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2  # and crawler.run.lock.EXIT_LOCKED (75)
@@ -88,6 +88,7 @@ def run_crawl(
     quiet: bool = False,
     refresh: bool = False,
     since: str | None = None,
+    sites_file: Path | None = None,
 ) -> CrawlResult:
     """Crawl `sites` into `data_dir`. Raises crawler.run.lock.LockHeld when another crawl runs there."""
     data_dir = Path(data_dir)
@@ -96,7 +97,7 @@ def run_crawl(
     stale = lock.acquire(run_id, command)  # before anything is written: a second crawl leaves no trace
     try:
         return _locked_run(sites, data_dir, run_id, stale, max_pages=max_pages, overrides=overrides,
-                           command=command, quiet=quiet, refresh=refresh, since=since)
+                           command=command, quiet=quiet, refresh=refresh, since=since, sites_file=sites_file)
     finally:
         lock.release()
 
@@ -113,6 +114,7 @@ def _locked_run(
     quiet: bool,
     refresh: bool,
     since: str | None,
+    sites_file: Path | None,
 ) -> CrawlResult:
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     log_file = data_dir / "logs" / f"{run_id}.log"
@@ -121,6 +123,9 @@ def _locked_run(
     settings.set("BAOTINH_RUN_ID", run_id, priority="cmdline")
     settings.set("BAOTINH_COMMAND", command, priority="cmdline")
     settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    settings.set("BAOTINH_PREVIOUS_RUN", stale.__dict__ if stale else None, priority="cmdline")
+    if sites_file:
+        settings.set("BAOTINH_SITES_FILE", str(sites_file), priority="cmdline")
     if max_pages:
         settings.set("BAOTINH_MAX_PAGES", max_pages, priority="cmdline")
     if refresh:
@@ -145,22 +150,15 @@ def _locked_run(
     logger.info("run %s: %d site(s), data in %s, log in %s", run_id, len(sites), data_dir, log_file)
     if loopback and settings.getbool("BAOTINH_LOOPBACK_UNTHROTTLED"):
         logger.info("all sites are on a loopback address: politeness delays are off for this run")
+    failures: list[BaseException] = []
     try:
-        if stale is not None:
-            logger.warning("the previous run did not finish (%s, process gone): recovering its files",
-                           stale.describe())
-        warc_dir = Path(settings.get("ARCHIVE_DIR") or data_dir / "warc")
-        store = Store(data_dir / DB_NAME)
-        report = recover(data_dir, warc_dir, store, stale)
-        seed_journals(data_dir, store, [s.slug for s in sites])
-        settings.set("BAOTINH_RECOVERY_STATS", report.stats(), priority="cmdline")
         crawler = process.create_crawler(NewsSpider)
-        process.crawl(crawler, sites=sites)
+        process.crawl(crawler, sites=sites).addErrback(lambda f: failures.append(f.value))
         process.start()
-        # what waited in the spool goes in, and search finds this run's articles (crawl and demo alike)
-        logger.info("%s", refresh_database(data_dir / DB_NAME))
     finally:
         logging.getLogger().removeHandler(console)
+    if failures:
+        raise failures[0]  # the crawl could not start (a component failed to build): not a site's failure
     stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = str(stats.get("finish_reason", "not started"))
     failed = failed_sites(sites_summary(stats, [s.slug for s in sites]))

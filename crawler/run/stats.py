@@ -8,8 +8,14 @@ timeout there) did not fail: its errors are counted and their reasons listed.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archive.records import Member
 
 # name in the summary -> stat key under site/SLUG/
 COUNTERS = {
@@ -51,3 +57,32 @@ def totals(sites: dict[str, dict[str, Any]]) -> dict[str, int]:
 
 def failed_sites(sites: dict[str, dict[str, Any]]) -> list[str]:
     return [slug for slug, s in sites.items() if s.get("status") == "failed"]
+
+
+def jsonable_stats(stats: dict[str, Any], sites: dict[str, Any] | None = None) -> str:
+    """The `runs.stats` JSON: every stat (times as ISO 8601) plus `sites`."""
+    flat = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in sorted(stats.items())}
+    return json.dumps({**flat, "sites": sites or {}}, default=str, ensure_ascii=False)
+
+
+def archived_counts(counts: Counter[str], member: Member, article: bool) -> None:
+    """Count one response or revisit record into a site's counters, as the WARC file holds it."""
+    status = member.http_status or 0
+    counts["pages"] += 1
+    counts["bytes"] += member.payload_length or 0
+    counts["articles"] += article
+    counts["errors"] += status >= 400
+    counts["ok_responses"] += 0 < status < 400
+    counts["not_modified"] += status == 304 or "server-not-modified" in (member.warc_profile or "")
+    counts["truncated"] += member.warc_type == "response" and member.truncated is not None
+
+
+def archived_summary(sites: dict[str, Counter[str]]) -> dict[str, dict[str, Any]]:
+    """Per-site summaries (as `site_summary`'s) of what a run's WARC files hold: for a run that was killed."""
+    summary: dict[str, dict[str, Any]] = {}
+    for slug, counts in sorted(sites.items()):
+        row: dict[str, Any] = {name: int(counts.get(name, 0)) for name in COUNTERS if name != "already_archived"}
+        row.update({"status": "ok"} if counts.get("ok_responses") else
+                   {"status": "failed", "reason": "no page could be fetched"})
+        summary[slug] = row
+    return summary

@@ -1,4 +1,4 @@
-"""NewsSpider: finds the articles of one or more news sites. Discovery only; extraction is a pipeline's job.
+"""NewsSpider: finds the articles of one or more news sites. Discovery only: it yields requests, never items.
 
     scrapy crawl news -a site=baophutho            # sites from crawler/sites.toml (comma-separated)
     scrapy crawl news -a start_url=https://x.vn/   # an unseen site, its domain taken from the URL
@@ -6,7 +6,8 @@
 Where articles are found: sitemaps (robots.txt `Sitemap:` lines, /sitemap.xml, the registry's sitemaps;
 indexes and news sitemaps included), RSS/Atom feeds (the registry's and those a page announces), and
 listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: following every link of
-every article costs ~4x the crawl rate for little gain. Only responses judged to be articles become items.
+every article costs ~4x the crawl rate for little gain. The rows of every response are made from its WARC
+record (crawler.extensions.ingest), with the same article-or-listing decision (crawler.ingest.article_page).
 
 Incremental (the downloader middleware crawler.middlewares.incremental): the spider asks it whether an article
 URL was archived by an earlier run before scheduling it, and tells it which pages were articles; conditional
@@ -30,6 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
+from crawler.ingest.article_page import is_article_page
 from crawler.ingest.decode import page_text
 from crawler.middlewares.guards import Rejected
 from crawler.middlewares.incremental import (
@@ -42,13 +44,7 @@ from crawler.middlewares.incremental import (
     parse_since,
 )
 from crawler.registry import RegistryError, Site, load_sites
-from crawler.spiders.discovery import (
-    DiscoveryError,
-    feed_links,
-    is_article_page,
-    parse_feed,
-    parse_sitemap,
-)
+from crawler.spiders.discovery import DiscoveryError, feed_links, parse_feed, parse_sitemap
 
 logger = logging.getLogger(__name__)
 
@@ -217,33 +213,20 @@ class NewsSpider(Spider):
             if follow is not None:
                 yield follow
 
-    def parse_page(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+    def parse_page(self, response: Response) -> Iterator[Request]:
         site = self.sites[response.meta["site"]]
         stats = self.crawler.stats
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (content_type and not content_type.startswith(HTML_TYPES)):
-            stats.inc_value(f"site/{site.slug}/not_html")
-            return
-        if "download_stopped" in response.flags:  # cut at GUARD_MAX_BODY: archived, not worth extracting
-            stats.inc_value(f"site/{site.slug}/truncated")
-            return
-        page = page_text(response.body, content_type.decode("latin-1"))
-        if page.problem:
-            stats.inc_value(f"site/{site.slug}/{page.problem}")
-            logger.warning("%s: %s: %s", site.slug, response.url, page.detail)
-            if page.problem in ("empty", "binary"):
-                return
+            return  # nothing to follow; the rows say why (crawler.ingest.derive)
+        if "download_stopped" in response.flags:
+            return  # cut at GUARD_MAX_BODY: archived, not worth reading
+        if page_text(response.body, content_type.decode("latin-1")).problem in ("empty", "binary"):
+            return  # nothing to read (the rows count it and log it once)
         if is_article_page(site, response.url, response.selector):
             stats.inc_value(f"site/{site.slug}/article_pages")
             if self.incremental is not None:
                 self.incremental.record_article(response)
-            yield {
-                "url": response.url,
-                "site": site.slug,
-                "html": page.text,
-                "status": response.status,
-                **(response.meta.get("warc") or {}),
-            }
             return
         stats.inc_value(f"site/{site.slug}/listing_pages")
         depth = response.meta.get("listing_depth", 0)

@@ -29,7 +29,9 @@ from pipelines.database.schema import apply_schema, schema_sql
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Batch", "Store", "StoreBusy", "schema_sql"]
+__all__ = ["DB_NAME", "Batch", "Store", "StoreBusy", "schema_sql"]
+
+DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 
 # Insert order matters to a reader: captures before the articles that point at them.
 TABLE_ORDER = ("runs", "sites", "captures", "articles", "images", "figures", "warc_files")

@@ -1,0 +1,216 @@
+"""LiveIngest: during a crawl, every record the WARC capture writes becomes its rows, as `baotinh index` would
+make them from the file.
+
+On `capture_written` (archive.capture) it builds the ArchivedResponse from what the writer has just written
+(`live_response`: the same value crawler.ingest.response.from_record reads back from the record), finds the
+record's site (crawler.ingest.sites), and runs crawler.ingest.derive.derive in the worker pool
+(crawler.ingest.pool), off the reactor. The rows go to the run's RowSink (crawler.extensions.run_life), one
+record per unit; once every record of a closed WARC file has its rows, the file's `warc_files` row follows.
+A record whose rows could not be made (a worker lost) leaves its file without that row: the next start
+indexes the file again.
+
+The spider only navigates. When derivation falls behind fetching (EXTRACT_MAX_PENDING records waiting), the
+engine is paused until the pool catches up, so memory stays bounded. Stats: `store/captures`,
+`store/articles`, `site/SLUG/articles`, `site/SLUG/PROBLEM` (crawler.ingest.derive.PAGE_PROBLEMS),
+`ingest/reason_count/REASON`, `ingest/paused` (times fetching waited), `extract/errors`. Settings:
+ARCHIVE_ENABLED, EXTRACT_ENABLED, EXTRACT_PROCESSES (0 = one per core), EXTRACT_MAX_PENDING.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive.capture import Capture, WarcCapture, capture_written
+from archive.writer import Exchange, stored_response_headers
+from crawler.extensions.run_life import RunLife, registry_of, warc_dir_of
+from crawler.ingest.derive import PAGE_PROBLEMS, Derived, derive
+from crawler.ingest.pool import worker_pool
+from crawler.ingest.response import ArchivedResponse
+from crawler.ingest.rows import site_row
+from crawler.ingest.sink import RowSink
+from crawler.ingest.sites import SiteResolver
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def live_response(capture: Capture, exchange: Exchange, run_id: str | None) -> ArchivedResponse:
+    """The value of the record just written for `exchange`: what from_record() will read back from it."""
+    ref = capture.ref
+    return ArchivedResponse(
+        url=exchange.url,
+        status=exchange.status,
+        headers=tuple((k.decode("latin-1"), v.decode("latin-1"))
+                      for k, v in stored_response_headers(exchange.response_headers)),
+        body=b"" if ref.revisit else exchange.body,  # a revisit record leaves the body to its original
+        fetched_at=exchange.date.astimezone(UTC),
+        record_id=ref.record_id,
+        record_type="revisit" if ref.revisit else "response",
+        warc_file=ref.warc_file,
+        offset=ref.offset,
+        length=ref.length,
+        payload_digest=ref.payload_digest,
+        truncated=ref.truncated,
+        refers_to=ref.refers_to,
+        run_id=run_id,
+    )
+
+
+@dataclass
+class _File:
+    """A WARC file of this run: records announced, records with their rows, articles among them."""
+
+    announced: int = 0
+    derived: int = 0
+    articles: int = 0
+    closed: bool = False
+    lost: bool = False  # a record's rows could not be made: the file is indexed again at the next start
+    done: bool = False
+
+
+class LiveIngest:
+    def __init__(self, crawler: Crawler, processes: int, max_pending: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.processes = processes
+        self.max_pending = max_pending
+        self.run_id = crawler.settings.get("BAOTINH_RUN_ID")
+        self.warc_dir = warc_dir_of(crawler.settings)
+        self.pool: ProcessPoolExecutor | None = None
+        self.sink: RowSink | None = None
+        self.resolver: SiteResolver | None = None
+        self.files: dict[str, _File] = {}
+        self.pending: set[asyncio.Future[Derived]] = set()
+        self.sites_seen: set[str] = set()
+        self.paused = False
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.capture_written, signal=capture_written)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LiveIngest:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("ARCHIVE_ENABLED is off: rows are made from the archive, and there is none")
+        if not settings.getbool("EXTRACT_ENABLED", True):
+            raise NotConfigured("EXTRACT_ENABLED is off: the rows are made at the next start")
+        processes = settings.getint("EXTRACT_PROCESSES") or os.cpu_count() or 1
+        return cls(crawler, processes, max(settings.getint("EXTRACT_MAX_PENDING"), 1))
+
+    def spider_opened(self) -> None:
+        life = self.crawler.get_extension(RunLife)
+        if life is None:
+            logger.error("LiveIngest needs the RunLife extension (its run's rows); no rows are made in this crawl")
+            return
+        self.sink = life.sink
+        life.add_finisher(self.finish)
+        spider_sites = list(getattr(self.crawler.spider, "sites", {}).values())
+        self.resolver = SiteResolver(spider_sites, registry_of(self.crawler.settings))
+        self.sites_seen = {s.slug for s in spider_sites}  # RunLife writes their rows
+        self.pool = worker_pool(self.processes)
+
+    def capture_written(self, capture: Capture, exchange: Exchange) -> None:
+        if self.pool is None or self.resolver is None:
+            return
+        response = live_response(capture, exchange, self.run_id)
+        site = self.resolver.site_for(response.url)
+        for name, entry in self.files.items():  # the writer closes a file before it opens the next
+            entry.closed = entry.closed or name != response.warc_file
+        self.files.setdefault(response.warc_file, _File()).announced += 1
+        if site.slug not in self.sites_seen and self.sink is not None:
+            self.sites_seen.add(site.slug)
+            self.sink.add({"sites": [site_row(site)]})
+        try:
+            submitted = self.pool.submit(derive, response, site)
+        except BrokenProcessPool:  # a worker was killed (out of memory?): its records come back at the next start
+            logger.error("the worker pool lost a process; starting a new one")
+            self.pool.shutdown(wait=False)
+            self.pool = worker_pool(self.processes)
+            submitted = self.pool.submit(derive, response, site)
+        future = asyncio.wrap_future(submitted)
+        self.pending.add(future)
+        future.add_done_callback(lambda f: self._derived(response, f))
+        if len(self.pending) >= self.max_pending and not self.paused and self.crawler.engine is not None:
+            self.paused = True
+            self.stats.inc_value("ingest/paused")
+            self.crawler.engine.pause()
+        self._complete_files()
+
+    def _derived(self, response: ArchivedResponse, future: asyncio.Future[Derived]) -> None:
+        self.pending.discard(future)
+        if self.paused and len(self.pending) <= self.max_pending // 2 and self.crawler.engine is not None:
+            self.paused = False
+            self._resume(self.crawler.engine)
+        entry = self.files[response.warc_file]
+        try:
+            derived = future.result()
+        except Exception as e:  # a worker lost (killed, out of memory): the file is indexed again next start
+            entry.lost = True
+            self.stats.inc_value("extract/errors")
+            logger.error("no rows for %s (%s at offset %d): %s: %s; they are made at the next start",
+                         response.url, response.warc_file, response.offset, type(e).__name__, e)
+            return
+        self._count(derived, response.url)
+        assert self.sink is not None
+        self.sink.add(derived.rows)
+        entry.derived += 1
+        entry.articles += derived.is_article
+        self._complete_files()
+
+    @staticmethod
+    def _resume(engine: Any) -> None:
+        engine.unpause()
+        # Scrapy 2.19's unpause() only clears a flag: with nothing in flight the engine would wait for its next
+        # heartbeat (5 s) before it asks the scheduler again, so it is woken here.
+        slot = getattr(engine, "_slot", None)
+        if slot is not None:
+            slot.nextcall.schedule()
+
+    def _count(self, derived: Derived, url: str) -> None:
+        stats, slug = self.stats, derived.site
+        stats.inc_value("store/captures")
+        stats.inc_value(f"ingest/reason_count/{derived.reason}")
+        if derived.is_article:
+            stats.inc_value("store/articles")
+            stats.inc_value(f"site/{slug}/articles")
+        if derived.reason == "extraction_error":
+            stats.inc_value("extract/errors")
+        for name in {derived.reason, *(p for p, _ in derived.problems)} & PAGE_PROBLEMS:
+            stats.inc_value(f"site/{slug}/{name}")
+        for level, line in derived.log_lines(url):
+            logger.log(level, "%s", line)
+
+    def _complete_files(self) -> None:
+        """A `warc_files` row for each closed file whose every record has its rows (after them, in order)."""
+        for name, entry in self.files.items():
+            if entry.closed and not entry.done and not entry.lost and entry.derived == entry.announced:
+                entry.done = True
+                assert self.sink is not None
+                self.sink.add({"warc_files": [{"warc_file": name, "run_id": self.run_id, "captures": entry.derived,
+                                               "articles": entry.articles, "indexed_at": datetime.now(UTC)}]})
+
+    async def finish(self) -> None:
+        """Wait for the rows of every record announced; then the last files are closed (or never will be)."""
+        while self.pending:
+            await asyncio.gather(*self.pending, return_exceptions=True)
+        capture = self.crawler.get_downloader_middleware(WarcCapture) if self.crawler.engine else None
+        if capture is not None:
+            capture.writer.close()  # nothing is fetched any more: the last file is whole (closing twice is a no-op)
+        for name, entry in self.files.items():
+            entry.closed = (self.warc_dir / name).exists()  # else a later start indexes it
+        self._complete_files()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+

@@ -1,0 +1,100 @@
+"""RowSink: rows into the Store in batches, for the live crawl and `baotinh index` alike.
+
+- A unit added is never split: a record's capture row and the rows derived from it go into the same batch
+  (one transaction), so "its capture row is stored" means "the record is fully derived", and a record is
+  either all in the database or not at all.
+- Batches are written in the order units were added, so a unit added after a file's last record (its
+  `warc_files` row) is stored only once every record of that file is.
+- Keyed tables replace their rows (Store.write), so writing the same units twice changes nothing.
+
+With `background`, batches are written by one thread (in order) while the crawl goes on fetching: a batch
+holds the database file ~0.1 s (connect, insert, checkpoint), which on the reactor thread would stall every
+download for that long. A busy database spools the batch (pipelines.database.store): nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from pipelines.database.store import Batch, Store
+
+logger = logging.getLogger(__name__)
+
+
+class RowSink:
+    """>>> sink = RowSink(Store(Path("data/baotinh.duckdb")), batch_rows=500)   # doctest: +SKIP
+    >>> sink.add(derived.rows); sink.close()                                   # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store, batch_rows: int, *, background: bool = False,
+                 with_batch: Callable[[], Batch] | None = None) -> None:
+        self.store = store
+        self.batch_rows = batch_rows
+        self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
+        self.pending: Batch = {}
+        self.pending_rows = 0
+        self.replace: list[str] = []
+        self.written = self.spooled = self.failed = 0
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="baotinh-store") if background else None
+        self._last: Future[bool | None] | None = None
+        self._lost = False  # set (in the writing thread) once a batch could not be written
+
+    def add(self, rows: Batch, replace_file: str | None = None) -> None:
+        """One unit of rows. `replace_file`: a WARC file whose earlier rows go first (a re-indexed file)."""
+        if replace_file is not None:
+            self.replace.append(replace_file)
+        for table, table_rows in rows.items():
+            if table_rows:
+                self.pending.setdefault(table, []).extend(table_rows)
+                self.pending_rows += len(table_rows)
+        if self.pending_rows >= self.batch_rows:
+            self.flush()
+
+    def flush(self, force: bool = False) -> None:
+        """Write what is pending (in the background thread if there is one); `force`: the `with_batch` rows
+        even when nothing else is pending."""
+        if not self.pending and not self.replace and not force:
+            return
+        batch, replace = self.pending, self.replace
+        if self.with_batch is not None:
+            for table, rows in self.with_batch().items():
+                batch.setdefault(table, []).extend(rows)
+        if not batch and not replace:
+            return
+        self.pending, self.pending_rows, self.replace = {}, 0, []
+        if self._writer is None:
+            self._count(self._write(batch, replace))
+            return
+        self._last = self._writer.submit(self._write, batch, replace)
+        self._last.add_done_callback(lambda f: self._count(f.result()))
+
+    def _write(self, batch: Batch, replace: list[str]) -> bool | None:
+        if self._lost:
+            batch.pop("warc_files", None)  # a file with rows lost is not indexed: the next start reads it again
+        try:
+            return self.store.write(batch, replace_files=replace)
+        except Exception as e:  # a row Arrow cannot take: say so; the rows come back from the WARC files
+            self._lost = True
+            logger.error("batch of %d rows not written to %s: %s: %s; its WARC files will be indexed again",
+                         sum(map(len, batch.values())), self.store.path, type(e).__name__, e)
+            return None
+
+    def _count(self, written: bool | None) -> None:
+        if written is None:
+            self.failed += 1
+        elif written:
+            self.written += 1
+        else:
+            self.spooled += 1
+
+    def last_write(self) -> Future[bool | None] | None:
+        """The background write queued last (done means every earlier batch is done too)."""
+        return self._last
+
+    def close(self) -> None:
+        """Write what is pending (and the `with_batch` rows once more) and wait for every batch."""
+        self.flush(force=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
