@@ -9,7 +9,7 @@ import sys
 from types import FrameType
 
 from crawler.commands import crawl, demo, export, index, report, search, shell, sites, status, verify
-from crawler.commands.common import EXIT_USAGE, UsageError
+from crawler.commands.common import EXIT_UNAVAILABLE, EXIT_USAGE, Unavailable, UsageError
 from crawler.registry import RegistryError
 from crawler.run.lock import EXIT_LOCKED, LockHeld
 
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as e:
         print(f"baotinh: {e}", file=sys.stderr)
         return EXIT_LOCKED
+    except Unavailable as e:
+        print(f"baotinh: {e}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except BrokenPipeError:
         # Python would complain again when it flushes stdout at exit: point stdout at nothing first
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -120,7 +120,7 @@ class Catalog:
 
 def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
     """Raises StoreBusy when another process holds the database."""
-    if not store.path.exists():
+    if not store.exists():
         return Catalog(set(), [], {})
     with store.connect(read_only=True, wait=10) as con:
         indexed = {name for (name,) in con.execute("SELECT warc_file FROM warc_files").fetchall()}
@@ -261,14 +261,16 @@ def index_warcs(
     processes: int | None = None,
     registry: dict[str, Site] | None = None,
     on_progress: Callable[[IndexProgress], None] | None = None,
+    store: Store | None = None,
 ) -> IndexResult:
-    """Read the not-yet-indexed WARC files of `data_dir/warc` (all of them with `rebuild`) into the database.
+    """Read the not-yet-indexed WARC files of `data_dir/warc` (all of them with `rebuild`) into the database
+    (`store`: the data directory's DuckDB file unless given, e.g. a DuckLake catalog's).
 
     Raises StoreBusy when the database is held by another process at the start (the spool cannot be
     merged nor the indexed files known); once running, batches that find it busy are spooled.
     """
     data_dir = Path(data_dir)
-    store = Store(data_dir / DB_NAME)
+    store = store or Store(data_dir / DB_NAME)
     store.merge_spool()
     paths, open_files = warc_paths(data_dir / "warc")
     catalog = read_catalog(store, [p.name for p in paths])
