@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+CODE = Path(__file__).resolve().parents[2]  # the folder (or the egg) baotinh runs from
 
 
 def warc_dir_of(settings: Any) -> Path:
@@ -150,6 +151,8 @@ class RunLife:
     # -- signals -----------------------------------------------------------------------------------------------
     async def spider_opened(self) -> None:
         spider_sites = list(getattr(self.crawler.spider, "sites", {}).values())
+        # under Scrapyd, which deployed egg runs (…/eggs/baotinh/VERSION.egg): what an operator asks first
+        logger.info("run %s: baotinh from %s, rows into %s", self.run_id, CODE, self.store.where)
         registry = registry_of(self.crawler.settings)
         await asyncio.to_thread(catch_up_archive, self.data_dir, self.warc_dir, self.store, self.stale, self.report,
                                 run_id=self.run_id, sites=spider_sites, registry=registry,
