@@ -22,7 +22,7 @@ from pipelines.database.lake import LakeCatalog
 from pipelines.database.store import Store
 from tests.cluster import Postgres, postgres  # noqa: F401  # the fixture: a throwaway PostgreSQL server
 from tests.conftest import ENV, REPO, SITES, run_baotinh
-from tests.tools import free_port
+from tests.tools import free_port, wait_for_http
 
 pytestmark = pytest.mark.cluster
 
@@ -64,15 +64,7 @@ def scrapyd(tmp_path: Path, postgres: Postgres) -> Iterator[tuple[str, str]]:  #
     daemon = subprocess.Popen([str(BIN / "scrapyd")], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "daemonstatus.json", timeout=2):
-                    break
-            except OSError:
-                if daemon.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((root / "scrapyd.log").read_text(errors="replace")[-3000:]) from None
-                time.sleep(0.2)
+        wait_for_http(url + "daemonstatus.json", daemon, root / "scrapyd.log")
         yield url, catalog
     finally:
         daemon.terminate()

@@ -254,6 +254,28 @@ def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry:
     return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes)
 
 
+@dataclass(frozen=True)
+class IndexPlan:
+    """What an index run reads (`todo`, in name order) and how it resolves sites, decided before it starts."""
+
+    todo: list[Path]
+    open_files: int  # `.open` files left out
+    catalog: Catalog
+    resolver: SiteResolver
+
+
+def plan_index(data_dir: Path, store: Store, rebuild: bool, registry: dict[str, Site] | None) -> IndexPlan:
+    """Merge the spool, then the files without a `warc_files` row (all with `rebuild`); StoreBusy if held."""
+    store.merge_spool()
+    paths, open_files = warc_paths(Path(data_dir) / "warc")
+    catalog = read_catalog(store, [p.name for p in paths])
+    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
+    if open_files:
+        logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
+                       open_files)
+    return IndexPlan([p for p in paths if rebuild or p.name not in catalog.indexed], open_files, catalog, resolver)
+
+
 def index_warcs(
     data_dir: Path,
     *,
@@ -271,14 +293,8 @@ def index_warcs(
     """
     data_dir = Path(data_dir)
     store = store or Store(data_dir / DB_NAME)
-    store.merge_spool()
-    paths, open_files = warc_paths(data_dir / "warc")
-    catalog = read_catalog(store, [p.name for p in paths])
-    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
-    if open_files:
-        logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
-                       open_files)
-    todo = [p for p in paths if rebuild or p.name not in catalog.indexed]
+    plan = plan_index(data_dir, store, rebuild, registry)
+    todo, open_files, catalog, resolver = plan.todo, plan.open_files, plan.catalog, plan.resolver
     run_id = new_run_id()
     started_at = datetime.now(UTC)
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,

@@ -26,11 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.ingest.index import NOT_PAGES, IndexProgress, IndexResult, read_catalog, warc_paths
+from crawler.ingest.index import NOT_PAGES, IndexProgress, IndexResult, plan_index
 from crawler.ingest.rows import site_row
-from crawler.ingest.sites import SiteResolver
 from crawler.ingest.spark_task import FileResult, FileTask, derive_file, read_parquet
-from crawler.registry import Site, load_sites
+from crawler.registry import Site
 from crawler.run.identity import new_run_id
 from crawler.run.stats import jsonable_stats
 from pipelines.database.store import Store
@@ -81,14 +80,8 @@ def index_on_spark(
 ) -> IndexResult:
     """`baotinh index` (crawler.ingest.index.index_warcs) with Spark deriving the rows; the same rows."""
     data_dir = Path(data_dir)
-    store.merge_spool()
-    paths, open_files = warc_paths(data_dir / "warc")
-    catalog = read_catalog(store, [p.name for p in paths])
-    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
-    if open_files:
-        logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
-                       open_files)
-    todo = [p for p in paths if rebuild or p.name not in catalog.indexed]
+    plan = plan_index(data_dir, store, rebuild, registry)
+    todo, open_files, resolver = plan.todo, plan.open_files, plan.resolver
     run_id = new_run_id()
     started_at = datetime.now(UTC)
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,
