@@ -8,13 +8,13 @@ import signal
 import sys
 from types import FrameType
 
-from crawler.commands import crawl, demo, export, index, report, search, shell, sites, status, verify
-from crawler.commands.common import EXIT_USAGE, UsageError
+from crawler.commands import crawl, demo, export, index, nodes, report, search, shell, sites, status, verify
+from crawler.commands.common import EXIT_UNAVAILABLE, EXIT_USAGE, Unavailable, UsageError
 from crawler.registry import RegistryError
 from crawler.run.lock import EXIT_LOCKED, LockHeld
 
 # One line per command; each module has add_parser() and run().
-COMMANDS = [crawl, status, index, search, shell, sites, export, verify, report, demo]
+COMMANDS = [crawl, status, index, search, shell, sites, export, verify, report, demo, nodes]
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as the shell reports them
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of our output went away (`baotinh status | head -1`)
 
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except LockHeld as e:
         print(f"baotinh: {e}", file=sys.stderr)
         return EXIT_LOCKED
+    except Unavailable as e:
+        print(f"baotinh: {e}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except BrokenPipeError:
         # Python would complain again when it flushes stdout at exit: point stdout at nothing first
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

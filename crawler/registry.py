@@ -20,6 +20,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,13 +100,14 @@ def _domain_owns(domain: str, url: str) -> bool:
     return host == name or host.endswith("." + name)
 
 
-def default_registry_path() -> Path:
-    return Path(str(resources.files("crawler") / "sites.toml"))
+def default_registry() -> Traversable:
+    """The bundled `crawler/sites.toml`: a file, or an entry of the zipped egg Scrapyd runs from."""
+    return resources.files("crawler") / "sites.toml"
 
 
 def load_sites(path: Path | None = None) -> dict[str, Site]:
     """Load and validate a registry file (the bundled `crawler/sites.toml` by default)."""
-    path = path or default_registry_path()
+    path = path or default_registry()  # type: ignore[assignment]  # read_text and name are all it needs
     label = path.name
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

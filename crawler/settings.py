@@ -66,11 +66,17 @@ BAOTINH_RUN_ID = None  # set by the command line; else by crawler.run.identity.R
 BAOTINH_COMMAND = "crawl"
 BAOTINH_PROGRESS_INTERVAL = 10.0
 BAOTINH_PREVIOUS_RUN = None  # set by the command line when it took the run lock: the killed run it found there
+# Where the rows go: None = the DuckDB file of the data directory (the embedded default); a DuckLake catalog that
+# many crawl nodes write into at once, e.g. "ducklake:postgres:dbname=baotinh host=db.example", with the folder
+# or bucket of its Parquet files (needed when the catalog is first made). Read from the environment by default,
+# so a Scrapyd node is configured once, in the environment of its daemon (pipelines.database.lake).
+BAOTINH_CATALOG = os.environ.get("BAOTINH_CATALOG") or None
+BAOTINH_CATALOG_DATA_PATH = os.environ.get("BAOTINH_CATALOG_DATA_PATH") or None
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
 ARCHIVE_DIR = None  # None = BAOTINH_DATA_DIR/warc
-ARCHIVE_PREFIX = "baotinh"
+ARCHIVE_PREFIX = "baotinh"  # per crawl node under Scrapyd (`baotinh nodes plan`), so file names never collide
 ARCHIVE_MAX_SIZE = 1_000_000_000  # bytes; a file is closed at the first fetch after it reaches this size
 # An unchanged 2xx body (same URL, same payload digest as an earlier capture, in any run) is written as a
 # revisit record; the index of digests is ARCHIVE_DIR/digests.sqlite.

@@ -47,6 +47,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Until `url` answers; the server's log as the failure when it exits or `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(log.read_text(errors="replace")[-3000:]) from None
+            time.sleep(0.2)
+
+
 @contextmanager
 def wayback(root: Path) -> Iterator[str]:
     """pywb's `wayback` serving the collections under `root` on 127.0.0.1; yields its base URL."""
@@ -56,15 +69,7 @@ def wayback(root: Path) -> Iterator[str]:
                                cwd=root, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((root / "wayback.log").read_text(errors="replace")[-3000:]) from None
-                time.sleep(0.2)
+        wait_for_http(base + "/", process, root / "wayback.log")
         yield base
     finally:
         process.terminate()

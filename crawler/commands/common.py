@@ -9,11 +9,27 @@ from pathlib import Path
 from crawler.registry import Site, load_sites
 
 EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: a service the command needs (the catalog, Scrapyd, Java) is not there
 FORMATTER = argparse.RawDescriptionHelpFormatter
 
 
 class UsageError(Exception):
     """Bad input from the user: printed as one line, exit code 2."""
+
+
+class Unavailable(Exception):
+    """A service the command needs cannot be reached or started: printed as one line, exit code 69."""
+
+
+def add_catalog(parser: argparse.ArgumentParser) -> None:
+    """--catalog / --catalog-data-path: the rows in a DuckLake catalog instead of the data directory's file."""
+    parser.add_argument("--catalog", metavar="SPEC", default=os.environ.get("BAOTINH_CATALOG") or None,
+                        help="a DuckLake catalog instead of DATA/baotinh.duckdb, e.g. "
+                        "'ducklake:postgres:dbname=baotinh host=db.example' (default: $BAOTINH_CATALOG)")
+    parser.add_argument("--catalog-data-path", metavar="PATH",
+                        default=os.environ.get("BAOTINH_CATALOG_DATA_PATH") or None,
+                        help="where the catalog keeps its Parquet files, when it is made "
+                        "(default: $BAOTINH_CATALOG_DATA_PATH)")
 
 
 def registry(args: argparse.Namespace) -> dict[str, Site]:

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry, writable_data_dir
+from crawler.commands.common import (
+    FORMATTER,
+    Unavailable,
+    UsageError,
+    add_data_dir,
+    add_sites_file,
+    registry,
+    writable_data_dir,
+)
 from crawler.commands.crawl_input import overrides
 
 
@@ -66,9 +74,14 @@ def run(args: argparse.Namespace) -> int:
     settings = overrides(args.set)
     sites = resolve_sites(",".join(args.site), ",".join(args.start_url), sites_registry)
     data_dir = writable_data_dir(args.data_dir)
-    result = run_crawl(sites, data_dir, max_pages=args.max_pages, overrides=settings,
-                       refresh=args.refresh, since=args.since,
-                       sites_file=Path(args.sites_file) if args.sites_file else None)
+    from pipelines.database.lake import CatalogUnreachable
+
+    try:
+        result = run_crawl(sites, data_dir, max_pages=args.max_pages, overrides=settings,
+                           refresh=args.refresh, since=args.since,
+                           sites_file=Path(args.sites_file) if args.sites_file else None)
+    except CatalogUnreachable as e:
+        raise Unavailable(f"{e}; nothing was crawled") from e
     failed = f"; {len(result.failed_sites)} site(s) failed: {', '.join(result.failed_sites)}" \
         if result.failed_sites else ""
     print(f"{stamp()} run {result.run_id}: {result.finish_reason}; "

@@ -8,7 +8,15 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from crawler.commands.common import FORMATTER, UsageError, add_data_dir, add_sites_file, registry
+from crawler.commands.common import (
+    FORMATTER,
+    Unavailable,
+    UsageError,
+    add_catalog,
+    add_data_dir,
+    add_sites_file,
+    registry,
+)
 
 if TYPE_CHECKING:
     from crawler.ingest.index import IndexProgress
@@ -22,14 +30,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Read the WARC files of the data directory that are not in the database yet, run the crawl's "
         "own extraction over every archived page (one worker process per core), store the rows, merge rows "
         "spooled while the database was busy, and refresh the search index. With --rebuild, read every "
-        "WARC file again: the rows of each file are replaced by what the current extractor makes of it.",
+        "WARC file again: the rows of each file are replaced by what the current extractor makes of it. "
+        "With --engine spark the files are spread over the tasks of a Spark application (local mode unless "
+        "--master), each running the same function and writing Parquet, committed file by file.",
         epilog="examples:\n  baotinh index\n  baotinh index --data-dir /srv/baotinh/data\n"
-        "  baotinh index --rebuild --processes 2",
+        "  baotinh index --rebuild --processes 2\n"
+        "  baotinh index --rebuild --engine spark                     # Spark in local mode, one task per core\n"
+        "  baotinh index --rebuild --engine spark --master spark://head:7077 --parquet-dir /shared/reindex\n"
+        "  baotinh index --catalog 'ducklake:postgres:dbname=baotinh host=db' --catalog-data-path /shared/lake/",
     )
     add_data_dir(parser)
     parser.add_argument("--rebuild", action="store_true", help="read every WARC file again, not only new ones")
     parser.add_argument("--processes", type=int, default=None, metavar="N",
                         help="worker processes for extraction (default: one per CPU core)")
+    parser.add_argument("--engine", choices=("local", "spark"), default="local",
+                        help="local: a process pool on this machine (default); spark: a Spark application")
+    parser.add_argument("--master", metavar="URL", default=None,
+                        help="the Spark master (default: local[N], N from --processes or the cores here)")
+    parser.add_argument("--parquet-dir", metavar="DIR", default=None,
+                        help="where Spark tasks write their Parquet files, a folder every executor and this "
+                        "machine see (default: DATA/spark/RUN_ID, removed once committed)")
+    add_catalog(parser)
     add_sites_file(parser)
     parser.set_defaults(func=run)
 
@@ -74,15 +95,21 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.ingest.index import index_warcs
     from crawler.run.console import ConsoleFormatter
-    from pipelines.database.search_index import refresh_database
-    from pipelines.database.store import DB_NAME, StoreBusy
+    from pipelines.database.search_index import refresh_store
+    from pipelines.database.store import DB_NAME, CatalogUnreachable, StoreBusy, data_store
 
     if args.processes is not None and args.processes < 1:
         raise UsageError("--processes must be at least 1")
+    if args.engine != "spark" and (args.master or args.parquet_dir):
+        raise UsageError("--master and --parquet-dir are for --engine spark")
     data_dir = Path(args.data_dir)
     if not (data_dir / "warc").is_dir() and not (data_dir / DB_NAME).exists():
         raise UsageError(f"{data_dir}: no warc/ folder and no database (is --data-dir right?)")
     sites = registry(args)
+    try:
+        store = data_store(data_dir, args.catalog, args.catalog_data_path)
+    except CatalogUnreachable as e:
+        raise UsageError(str(e)) from e
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ConsoleFormatter())
     for name in ("crawler", "pipelines", "archive"):
@@ -90,11 +117,24 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger(name).setLevel(logging.INFO)
     bar = ProgressBar(sys.stderr)
     try:
-        result = index_warcs(data_dir, rebuild=args.rebuild, processes=args.processes, registry=sites,
-                             on_progress=bar)
+        if args.engine == "spark":
+            from crawler.ingest.spark_index import SparkUnavailable, index_on_spark
+
+            try:
+                result = index_on_spark(data_dir, store=store, rebuild=args.rebuild, registry=sites,
+                                        master=args.master, processes=args.processes,
+                                        parquet_dir=Path(args.parquet_dir) if args.parquet_dir else None,
+                                        on_progress=bar)
+            except SparkUnavailable as e:
+                raise Unavailable(str(e)) from e
+        else:
+            result = index_warcs(data_dir, rebuild=args.rebuild, processes=args.processes, registry=sites,
+                                 on_progress=bar, store=store)
     except StoreBusy as e:
         print(f"baotinh: {e}: close it (a DuckDB shell?) and run `baotinh index` again", file=sys.stderr)
         return 1
+    except CatalogUnreachable as e:
+        raise Unavailable(str(e)) from e
     finally:
         for name in ("crawler", "pipelines", "archive"):
             logging.getLogger(name).removeHandler(handler)
@@ -103,5 +143,5 @@ def run(args: argparse.Namespace) -> int:
           f"{result.articles:,} articles, {result.errors} error(s) in {result.seconds:.1f} s"
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
           file=sys.stderr)
-    print(refresh_database(data_dir / DB_NAME, rebuild=args.rebuild), file=sys.stderr)
+    print(refresh_store(store, rebuild=args.rebuild), file=sys.stderr)
     return 0

@@ -15,6 +15,8 @@ runs) both get the run lock, recovery, the run's rows and the search refresh.
 
 Handlers are coroutines (Scrapy awaits them; a Deferred returned would be deprecated). Settings:
 BAOTINH_DATA_DIR, BAOTINH_RUN_ID (crawler.run.identity), BAOTINH_COMMAND, BAOTINH_PREVIOUS_RUN,
+BAOTINH_CATALOG and BAOTINH_CATALOG_DATA_PATH (the rows in a DuckLake catalog instead of the data directory's
+DuckDB file: checked before anything is written, so a node that cannot reach it crawls nothing),
 STORE_BATCH_SIZE, STORE_FLUSH_INTERVAL, EXTRACT_PROCESSES.
 """
 
@@ -39,18 +41,25 @@ from crawler.run.identity import new_run_id
 from crawler.run.lock import Holder, LockHeld, RunLock
 from crawler.run.state import append_run
 from crawler.run.stats import failed_sites, jsonable_stats, sites_summary, totals
-from pipelines.database.search_index import refresh_database
-from pipelines.database.store import DB_NAME, Batch, Store
+from pipelines.database.search_index import refresh_store
+from pipelines.database.store import Batch, CatalogUnreachable, Store, data_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+CODE = Path(__file__).resolve().parents[2]  # the folder (or the egg) baotinh runs from
 
 
 def warc_dir_of(settings: Any) -> Path:
     """ARCHIVE_DIR, or the warc/ folder of the data directory (as archive.capture.WarcCapture reads it)."""
     return Path(settings.get("ARCHIVE_DIR") or Path(settings.get("BAOTINH_DATA_DIR") or "data") / "warc")
+
+
+def store_of(settings: Any) -> Store:
+    """The store the run writes: the data directory's DuckDB file, or BAOTINH_CATALOG."""
+    return data_store(Path(settings.get("BAOTINH_DATA_DIR") or "data"), settings.get("BAOTINH_CATALOG"),
+                      settings.get("BAOTINH_CATALOG_DATA_PATH"))
 
 
 def registry_of(settings: Any) -> dict[str, Site]:
@@ -65,7 +74,7 @@ def registry_of(settings: Any) -> dict[str, Site]:
 
 class RunLife:
     def __init__(self, crawler: Crawler, run_id: str, lock: RunLock | None, stale: Holder | None,
-                 report: RecoveryReport) -> None:
+                 report: RecoveryReport, store: Store) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
@@ -78,7 +87,7 @@ class RunLife:
         self.command = settings.get("BAOTINH_COMMAND") or "crawl"
         self.processes = settings.getint("EXTRACT_PROCESSES") or None
         self.interval = settings.getfloat("STORE_FLUSH_INTERVAL")
-        self.store = Store(self.data_dir / DB_NAME)
+        self.store = store
         self.sink = RowSink(self.store, settings.getint("STORE_BATCH_SIZE"), background=True,
                             with_batch=self._run_rows)
         self.started_at = datetime.now(UTC)
@@ -104,15 +113,23 @@ class RunLife:
             lock = None  # taken for this very run by the command line, which also read the previous holder
             previous = settings.getdict("BAOTINH_PREVIOUS_RUN")
             stale = Holder(**previous) if previous else None
+        store = store_of(settings)
+        if store.catalog is not None:
+            try:
+                store.exists()  # reachable, before a page is fetched or a file repaired
+            except CatalogUnreachable as e:
+                logger.error("%s", e)
+                if lock is not None:
+                    lock.release()
+                raise
         report = RecoveryReport()
         if stale is not None:
             logger.warning("the previous run did not finish (%s, process gone): recovering its files",
                            stale.describe())
-        store = Store(data_dir / DB_NAME)
         repair_left_open(data_dir, warc_dir_of(settings), store, report)
         # before the incremental state is read (by the components built after this one)
         seed_journals(data_dir, store, list(getattr(crawler.spider, "sites", {}) or {}))
-        return cls(crawler, run_id, lock, stale, report)
+        return cls(crawler, run_id, lock, stale, report, store)
 
     def add_finisher(self, finisher: Callable[[], Awaitable[None]]) -> None:
         """A coroutine function awaited at spider_closed before the final rows: a producer of rows draining."""
@@ -134,6 +151,8 @@ class RunLife:
     # -- signals -----------------------------------------------------------------------------------------------
     async def spider_opened(self) -> None:
         spider_sites = list(getattr(self.crawler.spider, "sites", {}).values())
+        # under Scrapyd, which deployed egg runs (…/eggs/baotinh/VERSION.egg): what an operator asks first
+        logger.info("run %s: baotinh from %s, rows into %s", self.run_id, CODE, self.store.where)
         registry = registry_of(self.crawler.settings)
         await asyncio.to_thread(catch_up_archive, self.data_dir, self.warc_dir, self.store, self.stale, self.report,
                                 run_id=self.run_id, sites=spider_sites, registry=registry,
@@ -166,9 +185,9 @@ class RunLife:
         for slug in failed:
             logger.error("%s: site failed in this run: %s", slug, sites[slug].get("reason"))
         logger.info("run %s %s%s; database %s", self.run_id, status,
-                    f" ({len(failed)} site(s) failed: {', '.join(failed)})" if failed else "", self.store.path)
+                    f" ({len(failed)} site(s) failed: {', '.join(failed)})" if failed else "", self.store.where)
         # what waited in the spool goes in, and search finds this run's articles
         logger.info("refreshing the search index")
-        logger.info("%s", await asyncio.to_thread(refresh_database, self.store.path))
+        logger.info("%s", await asyncio.to_thread(refresh_store, self.store))
         if self.lock is not None:
             self.lock.release()

@@ -120,7 +120,7 @@ class Catalog:
 
 def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
     """Raises StoreBusy when another process holds the database."""
-    if not store.path.exists():
+    if not store.exists():
         return Catalog(set(), [], {})
     with store.connect(read_only=True, wait=10) as con:
         indexed = {name for (name,) in con.execute("SELECT warc_file FROM warc_files").fetchall()}
@@ -254,6 +254,28 @@ def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry:
     return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes)
 
 
+@dataclass(frozen=True)
+class IndexPlan:
+    """What an index run reads (`todo`, in name order) and how it resolves sites, decided before it starts."""
+
+    todo: list[Path]
+    open_files: int  # `.open` files left out
+    catalog: Catalog
+    resolver: SiteResolver
+
+
+def plan_index(data_dir: Path, store: Store, rebuild: bool, registry: dict[str, Site] | None) -> IndexPlan:
+    """Merge the spool, then the files without a `warc_files` row (all with `rebuild`); StoreBusy if held."""
+    store.merge_spool()
+    paths, open_files = warc_paths(Path(data_dir) / "warc")
+    catalog = read_catalog(store, [p.name for p in paths])
+    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
+    if open_files:
+        logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
+                       open_files)
+    return IndexPlan([p for p in paths if rebuild or p.name not in catalog.indexed], open_files, catalog, resolver)
+
+
 def index_warcs(
     data_dir: Path,
     *,
@@ -261,22 +283,18 @@ def index_warcs(
     processes: int | None = None,
     registry: dict[str, Site] | None = None,
     on_progress: Callable[[IndexProgress], None] | None = None,
+    store: Store | None = None,
 ) -> IndexResult:
-    """Read the not-yet-indexed WARC files of `data_dir/warc` (all of them with `rebuild`) into the database.
+    """Read the not-yet-indexed WARC files of `data_dir/warc` (all of them with `rebuild`) into the database
+    (`store`: the data directory's DuckDB file unless given, e.g. a DuckLake catalog's).
 
     Raises StoreBusy when the database is held by another process at the start (the spool cannot be
     merged nor the indexed files known); once running, batches that find it busy are spooled.
     """
     data_dir = Path(data_dir)
-    store = Store(data_dir / DB_NAME)
-    store.merge_spool()
-    paths, open_files = warc_paths(data_dir / "warc")
-    catalog = read_catalog(store, [p.name for p in paths])
-    resolver = SiteResolver(catalog.sites, registry if registry is not None else load_sites())
-    if open_files:
-        logger.warning("skipping %d WARC file(s) still named .open (being written, or left by a killed crawl)",
-                       open_files)
-    todo = [p for p in paths if rebuild or p.name not in catalog.indexed]
+    store = store or Store(data_dir / DB_NAME)
+    plan = plan_index(data_dir, store, rebuild, registry)
+    todo, open_files, catalog, resolver = plan.todo, plan.open_files, plan.catalog, plan.resolver
     run_id = new_run_id()
     started_at = datetime.now(UTC)
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,

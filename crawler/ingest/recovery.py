@@ -58,7 +58,7 @@ from crawler.run.state import (
     site_folder,
 )
 from crawler.run.stats import archived_summary, jsonable_stats, totals
-from pipelines.database.store import Store, StoreBusy
+from pipelines.database.store import CatalogUnreachable, Store, StoreBusy
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +137,10 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
     except StoreBusy:
         report.deferred = True
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "
-                       "at the next crawl", store.path)
+                       "at the next crawl", store.where)
         counts = None
-    except (OSError, duckdb.Error) as e:  # a disk or database fault: the crawl goes on, the next start retries
+    # a disk or database fault, a catalog out of reach: the crawl goes on, the next start retries
+    except (OSError, duckdb.Error, CatalogUnreachable) as e:
         report.deferred = True
         logger.error("cannot index the WARC files without their rows (%s: %s); the next crawl tries again",
                      type(e).__name__, e)
@@ -177,7 +178,7 @@ def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts
     finished = False
     try:
         row = None
-        if store.path.exists():
+        if store.exists():
             with store.connect(read_only=True) as con:
                 row = con.execute("SELECT stats, finished_at FROM runs WHERE run_id = ?", [stale.run_id]).fetchone()
         finished = row is not None and row[1] is not None
@@ -188,7 +189,7 @@ def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts
             store.write({"runs": [{"run_id": stale.run_id, "command": stale.command, "started_at": started,
                                    "finished_at": None, "status": "killed",
                                    "stats": jsonable_stats(previous, sites)}]})
-    except StoreBusy:
+    except (StoreBusy, CatalogUnreachable):
         logger.info("database busy: run %s stays 'running' in the runs table", stale.run_id)
     if finished:
         return  # killed after it had finished its rows (in the search refresh): nothing was lost
@@ -216,7 +217,7 @@ def _instant(value: str) -> datetime | None:
 def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:
     """Write `articles.jsonl` from the database for the sites that have none; returns lines written."""
     missing = [s for s in slugs if not (site_folder(data_dir, s) / ARTICLES_FILE).exists()]
-    if not missing or not store.path.exists():
+    if not missing or not store.exists():
         return 0
     try:
         with store.connect() as con:
@@ -224,9 +225,9 @@ def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:
                 "SELECT a.site, a.url, a.capture_id, c.warc_file, c.warc_offset, c.run_id FROM articles a "
                 "JOIN captures c USING (capture_id) WHERE a.site IN (SELECT unnest(?)) ORDER BY c.fetched_at",
                 [missing]).fetchall()
-    except StoreBusy:
-        logger.warning("database %s is open in another process: articles archived before %s existed may be "
-                       "fetched again", store.path, ARTICLES_FILE)
+    except (StoreBusy, CatalogUnreachable) as e:
+        logger.warning("database %s cannot be read (%s): articles archived before %s existed may be "
+                       "fetched again", store.where, e, ARTICLES_FILE)
         return 0
     for slug in missing:
         lines = [{"url": url, "capture_id": cid, "warc_file": f, "warc_offset": off, "run_id": run}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -76,10 +77,11 @@ class NewsSpider(Spider):
         start_url: str | None = None,
         max_pages: str | int | None = None,
         sites: Iterable[Site] | None = None,
+        registry: dict[str, Site] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        chosen = list(sites) if sites is not None else resolve_sites(site, start_url, None)
+        chosen = list(sites) if sites is not None else resolve_sites(site, start_url, registry)
         self.sites: dict[str, Site] = {s.slug: s for s in chosen}
         self.allowed_domains = sorted({h for s in chosen for h in s.hosts})
         self.max_pages_arg = int(max_pages) if max_pages not in (None, "") else None
@@ -90,8 +92,11 @@ class NewsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        if kwargs.get("sites") is None and settings.get("BAOTINH_SITES_FILE"):
+            # `scrapy crawl news -a site=SLUG -s BAOTINH_SITES_FILE=…` (a Scrapyd job): the slug is that file's
+            kwargs["registry"] = load_sites(Path(settings.get("BAOTINH_SITES_FILE")))
+        spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_pages = spider.max_pages_arg or settings.getint("BAOTINH_MAX_PAGES") or None
         spider.listing_depth = settings.getint("BAOTINH_LISTING_DEPTH")
         spider.since = parse_since(settings.get("BAOTINH_SINCE"))

@@ -69,6 +69,16 @@ def apply_schema(
         con.execute(sql if sql is not None else schema_sql())
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
     return before
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any. A commit that failed (a DuckLake conflict) has ended it already,
+    and DuckDB then refuses the rollback with an error of its own that would hide the commit's."""
+    try:
+        con.rollback()
+    except duckdb.TransactionException as e:
+        if "no transaction is active" not in str(e):
+            raise

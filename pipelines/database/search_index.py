@@ -1,9 +1,7 @@
 """The full-text index behind `baotinh search` and the `search_articles` macro: BM25 over folded text.
 
-DuckDB's FTS extension is not bundled with the `duckdb` wheel and cannot be downloaded here; the pinned
-`duckdb-ext-fts` package ships it as `duckdb_ext/extensions/vX.Y.Z/PLATFORM/fts.duckdb_extension`, so
-`SET extension_directory` to that `extensions` folder makes `LOAD fts` work offline.
-BAOTINH_DUCKDB_EXTENSIONS overrides the folder (queries/init.sql reads the same variable).
+DuckDB's FTS extension is not bundled with the `duckdb` wheel and cannot be downloaded here; it is loaded from
+the pinned `duckdb-ext-fts` package (pipelines.database.extensions).
 
 FTS cannot fold `đ` (its strip_accents keeps it), so it indexes `search_docs`, a table of folded copies
 (schema.sql's `fold()`), with no stemmer and no stop words: Vietnamese syllables are short words, and
@@ -13,23 +11,28 @@ FTS builds its index in one go and never updates it. Rebuilding after every craw
 for minutes once the archive is large, so `refresh()` builds once and afterwards applies the difference
 (articles added, changed or gone) to the index tables in SQL, the same way create_fts_index fills them;
 tests/test_search.py checks that the scores equal those of a fresh build.
+
+In a DuckLake catalog (pipelines.database.lake) only `search_docs` is kept, the same way: FTS writes its index
+as macros in a schema of its own, and DuckLake stores no macros. A reader builds the index in a session of
+its own from the catalog's `search_docs` (README, "Scaling out"); `search_articles_folded` needs none.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipelines.database.store import Store, StoreBusy
+from pipelines.database.extensions import ENV_EXTENSIONS, extension_directory, load_extension
+from pipelines.database.schema import rollback
+from pipelines.database.store import CatalogUnreachable, Store, StoreBusy
 
 logger = logging.getLogger(__name__)
 
-ENV_EXTENSIONS = "BAOTINH_DUCKDB_EXTENSIONS"
+__all__ = ["ENV_EXTENSIONS", "Refresh", "extension_directory", "refresh", "refresh_database", "refresh_store"]
+
 FTS = "fts_main_search_docs"
 # the same split as schema.sql's search_terms(): runs of anything but a-z and 0-9
 IGNORE = "[^a-z0-9]+"
@@ -71,7 +74,8 @@ FROM latest_articles
 
 @dataclass
 class Refresh:
-    """What refresh() did: 'built', 'updated', 'unchanged' or 'unavailable' (with the reason)."""
+    """What refresh() did: 'built', 'updated', 'unchanged', 'unavailable' (with the reason), or 'documents'
+    (search_docs only: a catalog without the index)."""
 
     action: str
     documents: int = 0
@@ -82,40 +86,18 @@ class Refresh:
     def __str__(self) -> str:
         if self.action == "unavailable":
             return f"full-text index not built ({self.reason}); search matches folded text instead"
+        if self.action == "documents":
+            return (f"search_docs up to date: {self.documents:,} articles (+{self.added:,} −{self.removed:,}); "
+                    "the catalog keeps no full-text index (a reader builds one)")
         if self.action == "unchanged":
             return f"search index up to date ({self.documents:,} articles)"
         return (f"search index {self.action}: {self.documents:,} articles"
                 f" (+{self.added:,} −{self.removed:,})")
 
 
-def extension_directory() -> Path | None:
-    """The `extensions` folder of the duckdb-ext-fts package (or $BAOTINH_DUCKDB_EXTENSIONS)."""
-    override = os.environ.get(ENV_EXTENSIONS)
-    if override:
-        return Path(override)
-    spec = importlib.util.find_spec("duckdb_ext")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "extensions"
-        if folder.is_dir():
-            return folder
-    return None
-
-
 def load_fts(con: duckdb.DuckDBPyConnection) -> str | None:
     """Load the FTS extension from the package; None when loaded, else why not (one line)."""
-    folder = extension_directory()
-    if folder is None:
-        return "the duckdb-ext-fts package is not installed"
-    # never try the network: offline it only costs time, and the package is the version we pinned
-    con.execute("SET autoinstall_known_extensions = false")
-    con.execute(f"SET extension_directory = '{_quote(str(folder))}'")
-    try:
-        con.execute("LOAD fts")
-    except duckdb.Error as e:
-        return f"cannot load the FTS extension from {folder}: {str(e).splitlines()[0]}"
-    return None
+    return load_extension(con, "fts")
 
 
 def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
@@ -132,9 +114,10 @@ def macro_exists(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0])
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_share: float = REBUILD_SHARE) -> Refresh:
-    """Bring search_docs and its FTS index up to date with latest_articles, in one transaction."""
-    reason = load_fts(con)
+def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_share: float = REBUILD_SHARE,
+            fts: bool = True) -> Refresh:
+    """Bring search_docs and (`fts`) its FTS index up to date with latest_articles, in one transaction."""
+    reason = load_fts(con) if fts else None
     if reason is not None:
         return Refresh("unavailable", reason=reason)
     con.begin()
@@ -142,8 +125,11 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_sh
         con.execute(WANTED)
         added, removed = _difference(con)
         total = con.execute("SELECT count(*) FROM _wanted").fetchone()[0]
-        exists = index_exists(con)
-        if exists and not rebuild and not added and not removed and macro_exists(con):
+        exists = fts and index_exists(con)
+        if not fts:
+            _fold_added(con)
+            result = Refresh("documents", documents=total, added=added, removed=removed)
+        elif exists and not rebuild and not added and not removed and macro_exists(con):
             result = Refresh("unchanged", documents=total)
         elif not exists or rebuild or (added + removed) > rebuild_share * max(total, 1):
             _build(con)
@@ -154,7 +140,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_sh
         con.execute("DROP TABLE IF EXISTS _wanted")
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
     return result
 
@@ -164,13 +150,25 @@ def refresh_database(db_path: Path, *, rebuild: bool = False) -> str:
 
     When another process holds the database, nothing waits: the rows stay spooled and the index as it was.
     """
-    store = Store(db_path)
-    if not store.path.exists():
-        return f"no database at {store.path} yet"
+    return refresh_store(Store(db_path), rebuild=rebuild)
+
+
+def refresh_store(store: Store, *, rebuild: bool = False) -> str:
+    """refresh_database() for a store of either kind (a DuckLake catalog keeps search_docs only)."""
     try:
+        if not store.exists():
+            return f"no database at {store.where} yet"
         merged = store.merge_spool()
-        with store.connect() as con:
-            result = refresh(con, rebuild=rebuild)
+
+        def attempt() -> Refresh:
+            with store.connect() as con:
+                return refresh(con, rebuild=rebuild, fts=store.catalog is None)
+
+        result = store.retrying(attempt)
+    except CatalogUnreachable as e:
+        waiting = store.spooled()
+        return f"search index not refreshed: {e}" + (f"; {waiting} batch(es) wait in {store.spool_dir}"
+                                                     if waiting else "")
     except StoreBusy:
         waiting = store.spooled()
         return (f"search index not refreshed: {store.path.name} is open in another process"
@@ -273,6 +271,3 @@ def _update(con: duckdb.DuckDBPyConnection) -> None:
     for temp in ("_gone", "_new_docs", "_tokens"):
         con.execute(f"DROP TABLE {temp}")
 
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")

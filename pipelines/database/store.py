@@ -6,30 +6,38 @@ is busy (the shell holds it), the batch goes to a spool of Parquet files beside 
 the spool is merged at the next write that gets the lock. Nothing is lost either way.
 
 Tables are created from `queries/schema.sql`, the one place the schema is written (pipelines.database.schema).
+
+The backend is a seam: without `catalog` the tables are the local DuckDB file (the embedded default, all of
+the above); with a LakeCatalog (pipelines.database.lake, `BAOTINH_CATALOG=ducklake:…`) they are a DuckLake
+catalog that many writers commit into at once: no file lock, a batch is replaced by key with delete + insert
+(DuckLake has no primary keys), and a commit that conflicts with another writer's is run again. The spool
+stays beside `path` either way: a catalog that cannot be reached costs no batch.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import random
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.database.schema import apply_schema, schema_sql
+from pipelines.database.lake import CatalogUnreachable, LakeCatalog
+from pipelines.database.schema import apply_schema, rollback, schema_sql
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DB_NAME", "Batch", "Store", "StoreBusy", "schema_sql"]
+__all__ = ["DB_NAME", "Batch", "CatalogUnreachable", "Store", "StoreBusy", "data_store", "schema_sql"]
 
 DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 
@@ -37,14 +45,24 @@ DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 TABLE_ORDER = ("runs", "sites", "captures", "articles", "images", "figures", "warc_files")
 CHILD_TABLES = ("images", "figures")
 REPLACE_FILE = "replace_files.json"  # in a spooled batch: the WARC files whose old rows it replaces
+CONFLICT_RETRIES = 20  # a catalog's commit that lost to another writer's is run again, this many times at most
+CONFLICT_WAIT = 0.05  # seconds before the first retry, doubled each time (up to 2 s), with jitter
 Batch = dict[str, list[dict[str, Any]]]
+T = TypeVar("T")
 
 
 class StoreBusy(RuntimeError):
     """Another process holds the database file."""
 
 
-def _to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
+def data_store(data_dir: Path, catalog: str | None = None, data_path: str | None = None) -> Store:
+    """The store of a data directory: its DuckDB file, or the DuckLake catalog `catalog` names
+    (BAOTINH_CATALOG, with its BAOTINH_CATALOG_DATA_PATH); the spool is the data directory's either way."""
+    lake = LakeCatalog(catalog, data_path or None) if catalog else None
+    return Store(Path(data_dir) / DB_NAME, catalog=lake)
+
+
+def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
     # One time zone per column for Arrow: instants go in as UTC (TIMESTAMPTZ keeps the instant, not the zone).
     fixed = [
         {k: v.astimezone(UTC) if isinstance(v, datetime) and v.tzinfo else v for k, v in row.items()}
@@ -65,16 +83,32 @@ class Store:
     >>> store.write({"captures": [{"capture_id": "<urn:uuid:…>", …}]})      # doctest: +SKIP
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path, catalog: LakeCatalog | None = None) -> None:
+        self.path = Path(path)  # the DuckDB file; with a catalog, where the spool is (beside it)
+        self.catalog = catalog
         self.spool_dir = self.path.parent / "spool"
         self._schema_ready = False
         self.busy_logged = False
+        self.unreachable_logged = False
+
+    @property
+    def where(self) -> str:
+        """The database as messages name it: the file, or the catalog."""
+        return str(self.path) if self.catalog is None else self.catalog.label
+
+    def exists(self) -> bool:
+        """True when the database (the file, or the catalog's tables) exists."""
+        return self.path.exists() if self.catalog is None else self.catalog.exists()
 
     @contextmanager
     def connect(self, read_only: bool = False, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection, closed on exit. `wait` seconds are spent retrying while another process holds the
-        file (a crawl holds it for a batch at a time); then StoreBusy."""
+        file (a crawl holds it for a batch at a time); then StoreBusy. With a catalog: CatalogUnreachable when it
+        cannot be opened."""
+        if self.catalog is not None:
+            with self._catalog_connection(read_only) as con:
+                yield con
+            return
         deadline = time.monotonic() + wait
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +130,39 @@ class Store:
         finally:
             con.close()
 
+    @contextmanager
+    def _catalog_connection(self, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        assert self.catalog is not None
+        if not self._schema_ready and not read_only:
+            # nodes starting together make the tables together: the losers of the race run it again
+            self.retrying(self._apply_catalog_schema)
+        con = self.catalog.open()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _apply_catalog_schema(self) -> None:
+        assert self.catalog is not None
+        with self.catalog.open(session=False) as con:
+            self.catalog.apply_schema(con)
+        self._schema_ready = True
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """`work()`, run again while it loses a commit to another writer of the catalog."""
+        wait = CONFLICT_WAIT
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                return work()
+            except duckdb.Error as e:
+                if self.catalog is None or not self.catalog.is_conflict(e) or attempt == CONFLICT_RETRIES:
+                    raise
+                logger.debug("commit to %s conflicted with another writer's (attempt %d): %s", self.where,
+                             attempt + 1, str(e).splitlines()[0])
+                time.sleep(wait * (0.5 + random.random()))
+                wait = min(wait * 2, 2.0)
+        raise AssertionError("unreachable")
+
     def ensure_schema(self) -> None:
         with self.connect():
             pass
@@ -109,11 +176,20 @@ class Store:
         batch = {t: rows for t, rows in batch.items() if rows}
         if not batch and not replace_files:
             return True
-        try:
+        def attempt() -> None:
             with self.connect() as con:
                 self._merge_spool(con)
                 self._insert(con, batch, replace_files)
+
+        try:
+            self.retrying(attempt)
             return True
+        except CatalogUnreachable as e:
+            if not self.unreachable_logged:
+                logger.error("%s; keeping rows in %s until it can be reached", e, self.spool_dir)
+                self.unreachable_logged = True
+            self._spool(batch, replace_files)
+            return False
         except StoreBusy:
             if not self.busy_logged:
                 logger.warning(
@@ -125,14 +201,17 @@ class Store:
             return False
         except duckdb.Error as e:
             # a schema or disk problem must not cost the batch: keep it for the next merge
-            logger.error("cannot write to %s (%s); batch kept in %s", self.path, e, self.spool_dir)
+            logger.error("cannot write to %s (%s); batch kept in %s", self.where, e, self.spool_dir)
             self._spool(batch, replace_files)
             return False
 
     def merge_spool(self) -> int:
         """Merge spooled batches now (raises StoreBusy if the file is still held). Returns batches merged."""
-        with self.connect() as con:
-            return self._merge_spool(con)
+        def attempt() -> int:
+            with self.connect() as con:
+                return self._merge_spool(con)
+
+        return self.retrying(attempt)
 
     def spooled(self) -> int:
         """Batches waiting in the spool."""
@@ -141,8 +220,8 @@ class Store:
         return sum(1 for p in self.spool_dir.iterdir() if p.is_dir() and p.suffix != ".partial")
 
     # -- internals ------------------------------------------------------------------------------------------
-    @staticmethod
     def _insert(
+        self,
         con: duckdb.DuckDBPyConnection,
         batch: dict[str, pa.Table | list[dict[str, Any]]],
         replace_files: Sequence[str] = (),
@@ -151,7 +230,7 @@ class Store:
         try:
             if replace_files:
                 _delete_files(con, list(replace_files))
-            tables = {t: rows if isinstance(rows, pa.Table) else _to_arrow(rows)
+            tables = {t: rows if isinstance(rows, pa.Table) else to_arrow(rows)
                       for t, rows in batch.items() if rows is not None and len(rows)}
             if "articles" in tables:
                 # An article written again is replaced with its images and figures as a whole, also when it
@@ -168,19 +247,21 @@ class Store:
                 if table in CHILD_TABLES:
                     con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _batch)")
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
+                elif self.catalog is not None:
+                    self.catalog.upsert(con, table)
                 else:
                     con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _batch")
                 con.unregister("_batch")
             con.commit()
         except BaseException:
-            con.rollback()
+            rollback(con)
             raise
 
     def _spool(self, batch: Batch, replace_files: Sequence[str] = ()) -> None:
         target = self.spool_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.partial"
         target.mkdir(parents=True)
         for table, rows in batch.items():
-            pq.write_table(_to_arrow(rows), target / f"{table}.parquet")
+            pq.write_table(to_arrow(rows), target / f"{table}.parquet")
         if replace_files:
             (target / REPLACE_FILE).write_text(json.dumps(list(replace_files)), encoding="utf-8")
         target.rename(target.with_suffix(""))  # a batch appears whole or not at all
@@ -198,7 +279,7 @@ class Store:
             shutil.rmtree(folder)
             merged += 1
         if merged:
-            logger.info("merged %d spooled batch(es) into %s", merged, self.path)
+            logger.info("merged %d spooled batch(es) into %s", merged, self.where)
         return merged
 
 
