@@ -1,7 +1,8 @@
 """Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
 override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
 (crawler.extensions.ingest), STORE_* (crawler.extensions.run_life), POLITENESS_* (crawler.middlewares.politeness),
-GUARD_* (crawler.middlewares.guards), BAOTINH_* (the spider, the run and the command line).
+GUARD_* (crawler.middlewares.guards), TEMPLATES_* (crawler.extensions.run_templates), BAOTINH_* (the spider,
+the run and the command line).
 """
 
 import os
@@ -87,6 +88,11 @@ EXTRACT_PROCESSES = 0  # worker processes that derive rows (crawler.ingest.pool)
 EXTRACT_MAX_PENDING = 64  # archived records waiting for their rows before the engine pauses fetching
 STORE_BATCH_SIZE = 500  # rows per DuckDB transaction
 STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
+# Site templates (crawler.extensions.run_templates): lines a site prints on many of its pages, learned from its
+# archived articles at the end of a run and applied from the next one (DATA/templates/, named in each WARC file)
+TEMPLATES_ENABLED = True
+TEMPLATES_SAMPLE = 200  # the site's newest articles re-extracted to learn them
+TEMPLATES_RELEARN_GROWTH = 1.25  # learned again once the site's articles have grown by this factor
 
 # -- components ---------------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -101,6 +107,7 @@ DOWNLOADER_MIDDLEWARES = {
 # The spider yields no items: rows are made from the archive (crawler.extensions.ingest), not from responses.
 EXTENSIONS = {
     "crawler.extensions.run_life.RunLife": 50,  # lock, recovery, run rows, search refresh
+    "crawler.extensions.run_templates.RunTemplates": 60,  # the site templates applied, named, learned again
     "crawler.extensions.ingest.LiveIngest": 100,  # each archived record -> its rows
     "crawler.extensions.progress.Progress": 200,
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -39,6 +39,7 @@ from crawler.ingest.decode import page_text
 from crawler.ingest.response import ArchivedResponse
 from crawler.ingest.rows import article_rows, capture_row
 from crawler.registry import Site
+from pipelines.extraction.templates import SiteTemplates
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # reasons and problems counted per site (`site/SLUG/REASON`) and logged: something about the page itself
@@ -67,8 +68,12 @@ class Derived:
         return [(LOG_LEVELS.get(name, logging.WARNING), f"{self.site}: {url}: {detail}") for name, detail in found]
 
 
-def derive(response: ArchivedResponse, site: Site) -> Derived:
-    """Every row `response` gives, and why it holds no article when it does not."""
+def derive(response: ArchivedResponse, site: Site, templates: SiteTemplates | None = None) -> Derived:
+    """Every row `response` gives, and why it holds no article when it does not.
+
+    `templates`: the site's template lines, loaded by the caller (crawler.ingest.template_store): the set
+    its current.json names in a crawl, the set the WARC file's warcinfo names in `baotinh index`.
+    """
     rows: dict[str, list[dict[str, Any]]] = {"captures": [capture_row(response, site.slug)]}
     problems: list[tuple[str, str]] = []
 
@@ -99,7 +104,7 @@ def derive(response: ArchivedResponse, site: Site) -> Derived:
     if not is_article_page(site, response.url, page.text):
         return verdict("listing")
     try:
-        analysis = analyse(page.text, response.url, response.fetched_at)
+        analysis = analyse(page.text, response.url, response.fetched_at, templates)
     except Exception as e:  # a page that breaks the extractor costs its article, never the run
         return verdict("extraction_error", f"extraction failed: {type(e).__name__}: {e}")
     if analysis is None:

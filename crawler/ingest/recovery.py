@@ -46,6 +46,7 @@ from archive.records import walk, warcinfo_fields
 from archive.repair import is_locked, repair_open_file
 from archive.writer import OPEN_SUFFIX
 from crawler.ingest.index import IndexCounts, catch_up, warc_paths
+from crawler.ingest.template_store import TemplateStore
 from crawler.registry import Site
 from crawler.run.lock import Holder
 from crawler.run.state import (
@@ -133,7 +134,8 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
     killed_files = files_of_run(warc_dir, stale) if stale is not None else []
     try:
         store.merge_spool()  # spooled rows count as stored; merging first makes one place to ask
-        counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes)
+        counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes,
+                          templates=TemplateStore(data_dir))
     except StoreBusy:
         report.deferred = True
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "
