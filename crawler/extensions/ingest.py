@@ -10,6 +10,9 @@ record per unit; once every record of a closed WARC file has its rows, the file'
 A record whose rows could not be made (a worker lost) leaves its file without that row: the next start
 indexes the file again.
 
+Each record's rows made, the `record_derived` signal announces them (keywords `derived`, the Derived, and
+`response`): an article's page requisites are fetched on it (crawler.extensions.requisites).
+
 The spider only navigates. When derivation falls behind fetching (EXTRACT_MAX_PENDING records waiting), the
 engine is paused until the pool catches up, so memory stays bounded. Stats: `store/captures`,
 `store/articles`, `site/SLUG/articles`, `site/SLUG/PROBLEM` (crawler.ingest.derive.PAGE_PROBLEMS),
@@ -46,6 +49,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+record_derived = object()  # signal: record_derived(derived: Derived, response: ArchivedResponse)
 
 
 def live_response(capture: Capture, exchange: Exchange, run_id: str | None) -> ArchivedResponse:
@@ -172,6 +177,7 @@ class LiveIngest:
         entry.derived += 1
         entry.articles += derived.is_article
         self._complete_files()
+        self.crawler.signals.send_catch_log(signal=record_derived, derived=derived, response=response)
 
     @staticmethod
     def _resume(engine: Any) -> None:

@@ -9,8 +9,8 @@ writing command runs first, plus the repair of what only a kill leaves.
    (archive.repair); digest index entries past the cut are dropped, so no revisit points at lost bytes, and
    those of its whole records are put back (a kill between a record and its entry would let the next run
    store that page again as an original, and its article twice).
-3. Journal lines (`state/sites/*/articles.jsonl`) naming a record that is not in the repaired file (lost to a
-   power cut) are dropped, so those URLs are fetched again.
+3. Journal lines (`state/sites/*/articles.jsonl`, `state/requisites.jsonl`) naming a record that is not in the
+   repaired file (lost to a power cut) are dropped, so those URLs are fetched again.
 
 `catch_up_archive()` (when the crawl opens):
 4. Every closed WARC file without a `warc_files` row is indexed (crawler.ingest.index.catch_up): those a killed
@@ -49,6 +49,7 @@ from crawler.ingest.index import IndexCounts, catch_up, warc_paths
 from crawler.ingest.template_store import TemplateStore
 from crawler.registry import Site
 from crawler.run.lock import Holder
+from crawler.run.requisite_journal import drop_requisite_entries
 from crawler.run.state import (
     ARTICLES_FILE,
     append_jsonl,
@@ -117,6 +118,7 @@ def repair_left_open(data_dir: Path, warc_dir: Path, store: Store, report: Recov
         lost = {cid for cid in journal if cid not in present}
         if lost:
             report.forgotten = drop_journal_entries(data_dir, lost)
+        report.forgotten += drop_requisite_entries(data_dir, set(report.repaired), present)
 
 
 def remember_originals(index: DigestIndex, path: Path) -> None:

@@ -59,17 +59,20 @@ class Outcome:
 
     site: str
     templates: SiteTemplates
-    previous: str | None  # the digest in use before (None: none)
+    previous: Learned | None  # what was learned before (None: never)
 
     @property
     def changed(self) -> bool:
-        return (self.templates.digest if self.templates.lines else None) != self.previous
+        """Whether rows made from now on differ: another set than the one in use before."""
+        before = self.previous.digest if self.previous else None
+        return (self.templates.digest if self.templates.lines else None) != before
 
     def describe(self) -> str:
         lines = len(self.templates.lines)
         what = f"{self.templates.digest} ({lines} line{'s' * (lines != 1)})" if lines else "no recurring line"
-        return (f"{self.site}: templates learned from {self.templates.pages} articles: {what}"
-                + ("" if self.changed else ", as before"))
+        again = self.previous is not None and not self.changed
+        return f"{self.site}: site templates learned from {self.templates.pages} articles: {what}" + (
+            ", as before" if again else "")
 
 
 def due(learned: Learned | None, articles: int, growth: float = GROWTH) -> bool:
@@ -107,7 +110,7 @@ def learn_sites(data_dir: Path, store: Store, sites: list[Site], *, sample: int 
             templates.save(slug, learned, Learned(
                 learned.digest if learned.lines else None, counts.get(slug, 0), learned.pages, EXTRACTOR_VERSION,
                 datetime.now(UTC).isoformat(timespec="seconds")))
-            outcomes.append(Outcome(slug, learned, previous.digest if previous else None))
+            outcomes.append(Outcome(slug, learned, previous))
     keep = {(site, d) for site, extractor in named if (d := digest_of_extractor(extractor))}
     for path in sorted(warc_dir.glob("*.warc.gz*")) if warc_dir.is_dir() else []:
         keep |= set(parse_warcinfo_value(warcinfo_fields(path).get(WARCINFO_FIELD)).items())
