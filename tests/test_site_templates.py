@@ -147,3 +147,12 @@ def test_a_set_stays_while_something_names_it(crawled: Crawled, tmp_path: Path) 
     run_baotinh("index", "--data-dir", str(data), check=True)
     assert (folder / f"{crawled.digest}.json").exists()  # named by rows and by the second crawl's files
     assert not stray.exists()  # named by nothing
+
+
+def test_an_exported_package_re_indexed_gives_the_crawls_rows(crawled: Crawled, tmp_path: Path) -> None:
+    package = tmp_path / "package"
+    run_baotinh("export", "--data-dir", str(crawled.data), "--out", str(package), "--no-wacz", check=True)
+    assert (package / "templates" / crawled.slug / f"{crawled.digest}.json").exists()
+    assert "templates/SITE/*.json" in (package / "README.md").read_text(encoding="utf-8")
+    run_baotinh("index", "--data-dir", str(package), check=True)  # as the README tells the recipient
+    assert rows(package) == crawled.rows
