@@ -1,7 +1,8 @@
 """Every default of baotinh in one place. `baotinh crawl --set KEY=VALUE` and `scrapy crawl news -s KEY=VALUE`
 override any of them. Components read their own prefix: ARCHIVE_* (archive.capture), EXTRACT_*
 (crawler.extensions.ingest), STORE_* (crawler.extensions.run_life), POLITENESS_* (crawler.middlewares.politeness),
-GUARD_* (crawler.middlewares.guards), BAOTINH_* (the spider, the run and the command line).
+GUARD_* (crawler.middlewares.guards), TEMPLATES_* (crawler.extensions.run_templates), REQUISITES_*
+(crawler.extensions.requisites), BAOTINH_* (the spider, the run and the command line).
 """
 
 import os
@@ -93,6 +94,17 @@ EXTRACT_PROCESSES = 0  # worker processes that derive rows (crawler.ingest.pool)
 EXTRACT_MAX_PENDING = 64  # archived records waiting for their rows before the engine pauses fetching
 STORE_BATCH_SIZE = 500  # rows per DuckDB transaction
 STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
+# Site templates (crawler.extensions.run_templates): lines a site prints on many of its pages, learned from its
+# archived articles at the end of a run and applied from the next one (DATA/templates/, named in each WARC file)
+TEMPLATES_ENABLED = True
+TEMPLATES_SAMPLE = 200  # the site's newest articles re-extracted to learn them
+TEMPLATES_RELEARN_GROWTH = 1.25  # learned again once the site's articles have grown by this factor
+# Page requisites (crawler.extensions.requisites): each archived article's own photos (its `images` rows) and
+# og:image, fetched after it (CDN hosts allowed), robots.txt obeyed, each URL once ever (state/requisites.jsonl);
+# no CSS, scripts, fonts, logos, ads or listing thumbnails
+REQUISITES_ENABLED = True
+REQUISITES_MAX_SIZE = 10 * 1024 * 1024  # bytes; a larger photo is dropped, not archived
+REQUISITES_MAX_PER_ARTICLE = 40  # a photo story may hold dozens; beyond this, none more
 
 # -- components ---------------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -103,11 +115,16 @@ DOWNLOADER_MIDDLEWARES = {
     # after RedirectMiddleware (600): sees the requests it schedules for each hop; before WarcCapture (950)
     "crawler.middlewares.incremental.Incremental": 620,
     "crawler.middlewares.politeness.Politeness": 560,  # between Retry (550) and the network: every attempt
+    # Scrapy's, with the requests that wait for a host's robots.txt checked too (crawler.middlewares.robots)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxt": 100,
 }
 # The spider yields no items: rows are made from the archive (crawler.extensions.ingest), not from responses.
 EXTENSIONS = {
     "crawler.extensions.run_life.RunLife": 50,  # lock, recovery, run rows, search refresh
+    "crawler.extensions.run_templates.RunTemplates": 60,  # the site templates applied, named, learned again
     "crawler.extensions.ingest.LiveIngest": 100,  # each archived record -> its rows
+    "crawler.extensions.requisites.PageRequisites": 110,  # each archived article's photos, archived after it
     "crawler.extensions.progress.Progress": 200,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }

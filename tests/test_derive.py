@@ -20,6 +20,7 @@ import pytest
 from crawler.ingest.derive import derive
 from crawler.ingest.response import ArchivedResponse
 from crawler.registry import Site
+from pipelines.extraction.templates import SiteTemplates, line_key
 from tests.conftest import REPO, SITES
 
 BASE = "http://127.0.0.1:8000"
@@ -102,7 +103,32 @@ def test_what_holds_no_article_says_why(change: dict[str, object], reason: str) 
     derived = derive(replace(response(), **change), SITE)  # type: ignore[arg-type]
     assert derived.reason == reason
     assert len(derived.rows["captures"]) == 1 and set(derived.rows) == {"captures"}
+    assert derived.requisites == ()
 
+
+def test_an_article_names_its_photos_and_og_image_as_requisites() -> None:
+    page = ARTICLE.replace(b"</head>", b'<meta property="og:image" content="/img/chia-se.jpg"></head>')
+    derived = derive(response(page), SITE)
+    assert derived.requisites == (BASE + "/img/anh-0.jpg", BASE + "/img/chia-se.jpg")
+    assert [i["src"] for i in derived.rows["images"]] == [BASE + "/img/anh-0.jpg"]  # the same selection
+
+
+def test_a_photo_record_gives_its_capture_row_and_no_article() -> None:
+    photo = replace(response(), url=BASE + "/img/anh-0.jpg", headers=(("Content-Type", "image/jpeg"),),
+                    body=b"\xff\xd8\xff\xe0" + bytes(500))
+    derived = derive(photo, SITE)
+    assert derived.reason == "not_html" and set(derived.rows) == {"captures"}
+    assert derived.rows["captures"][0]["mime"] == "image/jpeg" and derived.requisites == ()
+
+
+def test_templates_are_an_input_beside_the_site() -> None:
+    plain = derive(response(), SITE)
+    line = plain.rows["articles"][0]["text"].split("\n\n")[-1]
+    templates = SiteTemplates("thu", frozenset({line_key(line, None)}), pages=3)
+    cleaned = derive(response(), SITE, templates)
+    assert line in plain.rows["articles"][0]["text"] and line not in cleaned.rows["articles"][0]["text"]
+    assert cleaned.rows["articles"][0]["extractor"].endswith(f"templates/{templates.digest}")
+    assert derive(response(), SITE, templates) == cleaned  # the same input, the same rows
 
 def test_a_decompression_bomb_is_stopped() -> None:
     bomb = gzip.compress(b" " * (65 * 1024 * 1024), compresslevel=1, mtime=0)

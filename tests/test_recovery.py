@@ -17,6 +17,7 @@ from archive.writer import Exchange, RecordRef, WarcFileWriter
 from crawler.ingest.recovery import RecoveryReport, catch_up_archive, repair_left_open, seed_journals
 from crawler.registry import Site
 from crawler.run.lock import Holder
+from crawler.run.requisite_journal import RequisiteJournal
 from crawler.run.state import ArchivedArticle, SiteState, read_runs, site_folder
 from pipelines.database.store import DB_NAME, Store
 from tests.conftest import DatabaseHeld, responses, sql, warcio_check
@@ -148,6 +149,20 @@ def test_journal_lines_without_their_record_are_dropped(tmp_path: Path) -> None:
     assert not SiteState(site_folder(tmp_path, "tinh")).is_archived("http://127.0.0.1:8000/mat-100009.html")
     assert SiteState(site_folder(tmp_path, "tinh")).is_archived(page(1).url)
 
+
+def test_requisite_lines_without_their_record_are_dropped(tmp_path: Path) -> None:
+    """The page requisites' journal too: a photo whose record was lost is fetched again."""
+    refs = killed_run(tmp_path, pages=2, stored=0)
+    journal = RequisiteJournal(tmp_path)
+    kept = {"capture_id": refs[1].record_id, "warc_file": refs[1].warc_file, "warc_offset": refs[1].offset}
+    journal.record(["http://127.0.0.1:8000/anh/con.jpg"], kept, 200, KILLED.run_id)
+    journal.record(["http://127.0.0.1:8000/anh/mat.jpg"],
+                   {"capture_id": "<urn:uuid:lost>", "warc_file": refs[0].warc_file, "warc_offset": 99999}, 200,
+                   KILLED.run_id)
+    journal.close()
+    report = recover(tmp_path, KILLED)
+    assert report.forgotten == 1
+    assert RequisiteJournal(tmp_path).archived == {"http://127.0.0.1:8000/anh/con.jpg"}
 
 def test_partial_journal_line_is_ignored_and_cut(tmp_path: Path) -> None:
     state = SiteState(site_folder(tmp_path, "tinh"))

@@ -7,6 +7,7 @@ index, the WACZ and the checksums without knowing the database.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 VIETNAM = timezone(timedelta(hours=7))  # dates given without a zone are days in Vietnam
 DB_NAME = "baotinh.duckdb"
+TEMPLATES_DIR = "templates"  # crawler.ingest.template_store (not imported: the command loads light)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -285,6 +287,8 @@ def run(args: argparse.Namespace) -> int:
                    description="Vietnamese provincial news pages archived by baotinh",
                    progress=Progress("writing WACZ", total))
     export_selected_tables(data_dir / DB_NAME, out / "tables", selection)
+    if (data_dir / TEMPLATES_DIR).is_dir():  # the site templates the WARC files name: re-indexing gives the rows
+        shutil.copytree(data_dir / TEMPLATES_DIR, out / TEMPLATES_DIR)
     (out / "README.md").write_text(
         render_readme(selection.describe(), len(rows), revisits, len(originals), len(warcs), len(page_rows),
                       wacz=not args.no_wacz),

@@ -24,6 +24,10 @@ revisit refers to them, {warcs} WARC file(s), {pages} article pages.
 {wacz_row}- `tables/*.parquet`: the extracted data. `captures` (one row per response/revisit record, with its WARC
   file and offset), `articles` (title, lead, author, date, text; `capture_id` names the capture it came
   from), `figures` (numbers found in the text), `images`, `runs`.
+- `templates/SITE/*.json`: the lines each site prints on many pages (a notice, "Bài viết … thuộc chuyên
+  mục …"), learned from its articles and left out of their text. The tables' `articles.extractor` names
+  the set each article was made with (`templates/DIGEST`), each WARC file's warcinfo the sets its crawl
+  applied: `baotinh index --data-dir .` re-extracts the whole files with them and gives the same rows.
 - `SHA256SUMS`: the SHA-256 of every file here.
 
 ## Check that nothing was damaged

@@ -30,7 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Read the WARC files of the data directory that are not in the database yet, run the crawl's "
         "own extraction over every archived page (one worker process per core), store the rows, merge rows "
         "spooled while the database was busy, and refresh the search index. With --rebuild, read every "
-        "WARC file again: the rows of each file are replaced by what the current extractor makes of it. "
+        "WARC file again: the rows of each file are replaced by what the current extractor makes of it, with "
+        "each site's current templates (without --rebuild, a file's records get the templates its crawl applied). "
+        "At the end, the templates of sites whose articles have grown enough are learned again. "
         "With --engine spark the files are spread over the tasks of a Spark application (local mode unless "
         "--master), each running the same function and writing Parquet, committed file by file.",
         epilog="examples:\n  baotinh index\n  baotinh index --data-dir /srv/baotinh/data\n"
@@ -143,5 +145,12 @@ def run(args: argparse.Namespace) -> int:
           f"{result.articles:,} articles, {result.errors} error(s) in {result.seconds:.1f} s"
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
           file=sys.stderr)
+    if args.rebuild:
+        print(result.templates, file=sys.stderr)
+    for outcome in result.learned:
+        print(outcome.describe() + ("; `baotinh index --rebuild` applies them" if outcome.changed else ""),
+              file=sys.stderr)
+    if result.not_learned:
+        print(result.not_learned, file=sys.stderr)
     print(refresh_store(store, rebuild=args.rebuild), file=sys.stderr)
     return 0

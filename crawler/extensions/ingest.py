@@ -4,10 +4,14 @@ make them from the file.
 On `capture_written` (archive.capture) it builds the ArchivedResponse from what the writer has just written
 (`live_response`: the same value crawler.ingest.response.from_record reads back from the record), finds the
 record's site (crawler.ingest.sites), and runs crawler.ingest.derive.derive in the worker pool
-(crawler.ingest.pool), off the reactor. The rows go to the run's RowSink (crawler.extensions.run_life), one
+(crawler.ingest.pool), off the reactor, with the site's templates for this run
+(crawler.extensions.run_templates). The rows go to the run's RowSink (crawler.extensions.run_life), one
 record per unit; once every record of a closed WARC file has its rows, the file's `warc_files` row follows.
 A record whose rows could not be made (a worker lost) leaves its file without that row: the next start
 indexes the file again.
+
+Each record's rows made, the `record_derived` signal announces them (keywords `derived`, the Derived, and
+`response`): an article's page requisites are fetched on it (crawler.extensions.requisites).
 
 The spider only navigates. When derivation falls behind fetching (EXTRACT_MAX_PENDING records waiting), the
 engine is paused until the pool catches up, so memory stays bounded. Stats: `store/captures`,
@@ -33,6 +37,7 @@ from scrapy.exceptions import NotConfigured
 from archive.capture import Capture, WarcCapture, capture_written
 from archive.writer import Exchange, stored_response_headers
 from crawler.extensions.run_life import RunLife, registry_of, warc_dir_of
+from crawler.extensions.run_templates import RunTemplates
 from crawler.ingest.derive import PAGE_PROBLEMS, Derived, derive
 from crawler.ingest.pool import worker_pool
 from crawler.ingest.response import ArchivedResponse
@@ -44,6 +49,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+record_derived = object()  # signal: record_derived(derived: Derived, response: ArchivedResponse)
 
 
 def live_response(capture: Capture, exchange: Exchange, run_id: str | None) -> ArchivedResponse:
@@ -91,6 +98,7 @@ class LiveIngest:
         self.pool: ProcessPoolExecutor | None = None
         self.sink: RowSink | None = None
         self.resolver: SiteResolver | None = None
+        self.templates: RunTemplates | None = None
         self.files: dict[str, _File] = {}
         self.pending: set[asyncio.Future[Derived]] = set()
         self.sites_seen: set[str] = set()
@@ -115,6 +123,7 @@ class LiveIngest:
             return
         self.sink = life.sink
         life.add_finisher(self.finish)
+        self.templates = self.crawler.get_extension(RunTemplates)
         spider_sites = list(getattr(self.crawler.spider, "sites", {}).values())
         self.resolver = SiteResolver(spider_sites, registry_of(self.crawler.settings))
         self.sites_seen = {s.slug for s in spider_sites}  # RunLife writes their rows
@@ -131,13 +140,14 @@ class LiveIngest:
         if site.slug not in self.sites_seen and self.sink is not None:
             self.sites_seen.add(site.slug)
             self.sink.add({"sites": [site_row(site)]})
+        templates = self.templates.for_site(site.slug) if self.templates is not None else None
         try:
-            submitted = self.pool.submit(derive, response, site)
+            submitted = self.pool.submit(derive, response, site, templates)
         except BrokenProcessPool:  # a worker was killed (out of memory?): its records come back at the next start
             logger.error("the worker pool lost a process; starting a new one")
             self.pool.shutdown(wait=False)
             self.pool = worker_pool(self.processes)
-            submitted = self.pool.submit(derive, response, site)
+            submitted = self.pool.submit(derive, response, site, templates)
         future = asyncio.wrap_future(submitted)
         self.pending.add(future)
         future.add_done_callback(lambda f: self._derived(response, f))
@@ -167,6 +177,7 @@ class LiveIngest:
         entry.derived += 1
         entry.articles += derived.is_article
         self._complete_files()
+        self.crawler.signals.send_catch_log(signal=record_derived, derived=derived, response=response)
 
     @staticmethod
     def _resume(engine: Any) -> None:

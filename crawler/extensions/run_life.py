@@ -11,7 +11,9 @@ runs) both get the run lock, recovery, the run's rows and the search refresh.
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
   rows to, and puts the run's row with its counters so far into every batch.
 - spider_closed: it waits for the rows of every archived record (the finishers, LiveIngest's), writes the
-  final rows and `state/runs.jsonl`, refreshes the search index, and lets the lock go.
+  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool), runs the closers (the
+  run's rows stored, the lock held: the site templates learned again, crawler.extensions.run_templates), and
+  lets the lock go.
 
 Handlers are coroutines (Scrapy awaits them; a Deferred returned would be deprecated). Settings:
 BAOTINH_DATA_DIR, BAOTINH_RUN_ID (crawler.run.identity), BAOTINH_COMMAND, BAOTINH_PREVIOUS_RUN,
@@ -92,6 +94,7 @@ class RunLife:
                             with_batch=self._run_rows)
         self.started_at = datetime.now(UTC)
         self.finishers: list[Callable[[], Awaitable[None]]] = []
+        self.closers: list[Callable[[str], Awaitable[None]]] = []
         self.drained = asyncio.Event()  # set once every archived record of the run has its rows (or never will)
         self._final: dict[str, Any] | None = None
         self._loop: task.LoopingCall | None = None
@@ -134,6 +137,10 @@ class RunLife:
     def add_finisher(self, finisher: Callable[[], Awaitable[None]]) -> None:
         """A coroutine function awaited at spider_closed before the final rows: a producer of rows draining."""
         self.finishers.append(finisher)
+
+    def add_closer(self, closer: Callable[[str], Awaitable[None]]) -> None:
+        """A coroutine function awaited with the close reason once the run's rows are stored, lock still held."""
+        self.closers.append(closer)
 
     # -- rows of the run --------------------------------------------------------------------------------------
     def sites(self) -> dict[str, Any]:
@@ -189,5 +196,7 @@ class RunLife:
         # what waited in the spool goes in, and search finds this run's articles
         logger.info("refreshing the search index")
         logger.info("%s", await asyncio.to_thread(refresh_store, self.store))
+        for close in self.closers:
+            await close(reason)
         if self.lock is not None:
             self.lock.release()

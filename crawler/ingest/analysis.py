@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pipelines.extraction.article import Article
 from pipelines.extraction.extract import extract
+from pipelines.extraction.templates import SiteTemplates
 from pipelines.figures.figure import Figure
 from pipelines.figures.find import find_figures
 
@@ -21,9 +22,13 @@ class Analysis:
     figures: list[Figure] = field(default_factory=list)  # numbers of article.text, offsets into it
 
 
-def analyse(html: str, url: str, fetched_at: datetime | None = None) -> Analysis | None:
-    """The article in the page with what is derived from it, or None when the page holds no article."""
-    article = extract(html, url, fetched_at)
+def analyse(html: str, url: str, fetched_at: datetime | None = None, templates: SiteTemplates | None = None
+            ) -> Analysis | None:
+    """The article in the page with what is derived from it, or None when the page holds no article.
+
+    `templates`: the site's learned template lines (crawler.ingest.template_store), loaded by the caller.
+    """
+    article = extract(html, url, fetched_at, templates=templates)
     if article is None:
         return None
     return Analysis(article=article, figures=find_figures(article.text))

@@ -19,7 +19,9 @@ Every response or revisit record gives a `captures` row. A page judged an articl
     not_article        judged an article page, but the extractor found no article in it
     extraction_error   the extractor failed on the page (the error is the detail)
 
-`problems` holds what was wrong but did not stop the page (`charset_mislabelled`). Decoding happens here
+`problems` holds what was wrong but did not stop the page (`charset_mislabelled`). An article also names its
+page requisites (crawler.ingest.requisites: its photos and og:image), for the crawl to archive; an image
+record, like any non-HTML record, gives its capture row only. Decoding happens here
 once: chunked framing left by another crawler, Content-Encoding (bounded), charset with mislabelled labels
 and windows-1258, NFC (crawler.ingest.decode).
 """
@@ -36,9 +38,11 @@ from crawler.ingest.analysis import analyse
 from crawler.ingest.article_page import is_article_page
 from crawler.ingest.content_coding import ContentError, dechunk, decode_content
 from crawler.ingest.decode import page_text
+from crawler.ingest.requisites import page_requisites
 from crawler.ingest.response import ArchivedResponse
 from crawler.ingest.rows import article_rows, capture_row
 from crawler.registry import Site
+from pipelines.extraction.templates import SiteTemplates
 
 HTML_TYPES = ("text/html", "application/xhtml")
 # reasons and problems counted per site (`site/SLUG/REASON`) and logged: something about the page itself
@@ -56,6 +60,7 @@ class Derived:
     reason: str  # "article", or why the record holds no article (see the module's docstring)
     detail: str = ""
     problems: tuple[tuple[str, str], ...] = ()  # (problem, detail)
+    requisites: tuple[str, ...] = ()  # an article's photos and og:image (crawler.ingest.requisites)
 
     @property
     def is_article(self) -> bool:
@@ -67,13 +72,17 @@ class Derived:
         return [(LOG_LEVELS.get(name, logging.WARNING), f"{self.site}: {url}: {detail}") for name, detail in found]
 
 
-def derive(response: ArchivedResponse, site: Site) -> Derived:
-    """Every row `response` gives, and why it holds no article when it does not."""
+def derive(response: ArchivedResponse, site: Site, templates: SiteTemplates | None = None) -> Derived:
+    """Every row `response` gives, and why it holds no article when it does not.
+
+    `templates`: the site's template lines, loaded by the caller (crawler.ingest.template_store): the set
+    its current.json names in a crawl, the set the WARC file's warcinfo names in `baotinh index`.
+    """
     rows: dict[str, list[dict[str, Any]]] = {"captures": [capture_row(response, site.slug)]}
     problems: list[tuple[str, str]] = []
 
-    def verdict(reason: str, detail: str = "") -> Derived:
-        return Derived(rows, site.slug, reason, detail, tuple(problems))
+    def verdict(reason: str, detail: str = "", requisites: tuple[str, ...] = ()) -> Derived:
+        return Derived(rows, site.slug, reason, detail, tuple(problems), requisites)
 
     if response.record_type == "revisit":
         return verdict("revisit", f"unchanged since {response.refers_to}")
@@ -99,14 +108,14 @@ def derive(response: ArchivedResponse, site: Site) -> Derived:
     if not is_article_page(site, response.url, page.text):
         return verdict("listing")
     try:
-        analysis = analyse(page.text, response.url, response.fetched_at)
+        analysis = analyse(page.text, response.url, response.fetched_at, templates)
     except Exception as e:  # a page that breaks the extractor costs its article, never the run
         return verdict("extraction_error", f"extraction failed: {type(e).__name__}: {e}")
     if analysis is None:
         return verdict("not_article", "no article text found")
     rows.update(article_rows(analysis, capture_id=response.record_id, site=site.slug,
                              fetched_at=response.fetched_at))
-    return verdict("article")
+    return verdict("article", requisites=page_requisites(analysis.article, page.text))
 
 
 def _is_html(content_type: str | None, url: str) -> bool:

@@ -14,6 +14,11 @@ indexed again gives the crawl's rows, row for row.
 
 Files still named `.open` are being written, or were left by a killed crawl (the next crawl repairs them):
 they are skipped. The site of a record is crawler.ingest.sites.SiteResolver's.
+
+Site templates (crawler.ingest.template_store): a file's records are derived with the sets its warcinfo record
+names, the ones the crawl that wrote it applied; with `rebuild`, with each site's current set instead. At the
+end of `baotinh index` the templates of the sites that are due are learned again
+(crawler.ingest.template_learning): `--rebuild` applies them to the rows made before.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ from crawler.ingest.pool import worker_pool
 from crawler.ingest.rows import site_row
 from crawler.ingest.sink import RowSink
 from crawler.ingest.sites import SiteResolver
+from crawler.ingest.template_learning import Outcome, learn_sites
+from crawler.ingest.template_store import TemplatePlan, TemplateStore, plan_templates
 from crawler.registry import Site, load_sites
 from crawler.run.identity import new_run_id
 from crawler.run.stats import archived_counts, jsonable_stats
-from pipelines.database.store import DB_NAME, Store
+from pipelines.database.store import DB_NAME, Store, StoreBusy
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +95,9 @@ class IndexResult:
     skipped_open: int
     spooled: bool
     stats: dict[str, Any]
+    templates: str = ""  # which site templates the rows were made with (TemplatePlan.describe)
+    learned: list[Outcome] = field(default_factory=list)  # site templates learned at the end
+    not_learned: str | None = None  # why no site templates could be learned at the end
 
 
 def warc_paths(warc_dir: Path) -> tuple[list[Path], int]:
@@ -148,20 +158,23 @@ def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[list[Member], tupl
 
 def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_id: str, rebuild: bool = False,
                 stored: dict[str, bool] | None = None, processes: int | None = None,
+                plan: TemplatePlan | None = None,
                 on_progress: Callable[[IndexProgress], None] | None = None) -> IndexCounts:
     """Derive and store the rows of `paths`; `stored` records (capture id -> is an article) are only counted.
 
     `run_id`: the run doing this, for `warc_files.run_id` and for records of a file without a warcinfo run id.
+    `plan`: the site templates each file is derived with (none without one).
     """
+    plan = plan or TemplatePlan({})
     counts = IndexCounts()
     stored = {} if rebuild else (stored or {})
     progress = IndexProgress(bytes_total=sum(p.stat().st_size for p in paths), files_total=len(paths))
     workers = processes or os.cpu_count() or 1
     sink = RowSink(store, BATCH_ROWS)
-    pool = worker_pool(workers, start_worker, (resolver,))
+    pool = worker_pool(workers, start_worker, (resolver, plan.sets))
     try:
         for path in paths:
-            _index_file(path, run_id, sink, pool, resolver, stored, rebuild, counts, progress, workers,
+            _index_file(path, run_id, sink, pool, resolver, stored, rebuild, counts, progress, workers, plan,
                         on_progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -172,9 +185,11 @@ def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_
 
 def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecutor, resolver: SiteResolver,
                 stored: dict[str, bool], rebuild: bool, counts: IndexCounts, progress: IndexProgress,
-                workers: int, on_progress: Callable[[IndexProgress], None] | None) -> None:
+                workers: int, plan: TemplatePlan, on_progress: Callable[[IndexProgress], None] | None) -> None:
     stats = counts.stats
-    file_run = warcinfo_fields(path).get("run-id") or run_id
+    fields = warcinfo_fields(path)
+    file_run = fields.get("run-id") or run_id
+    chosen = plan.for_file(fields)
     in_file = Counter[str]()
     if rebuild:
         sink.add({}, replace_file=path.name)
@@ -203,10 +218,10 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
                 continue
             chunk.append(member)
             if len(chunk) >= CHUNK_RECORDS:
-                yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk])
+                yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk], chosen)
                 chunk = []
         if chunk:
-            yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk])
+            yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk], chosen)
 
     for members, results in _ordered(pool, tasks(), depth=2 * workers):
         for member, result in zip(members, results, strict=True):
@@ -240,8 +255,10 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
 
 
 def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry: dict[str, Site], *, run_id: str,
-             also: Iterable[Path] = (), processes: int | None = None) -> IndexCounts:
-    """Index every closed WARC file without a `warc_files` row (and `also`), skipping stored records.
+             also: Iterable[Path] = (), processes: int | None = None,
+             templates: TemplateStore | None = None) -> IndexCounts:
+    """Index every closed WARC file without a `warc_files` row (and `also`), skipping stored records, each
+    with the site templates its warcinfo names (from `templates`).
 
     Raises StoreBusy when another process holds the database.
     """
@@ -251,7 +268,8 @@ def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry:
     if not todo:
         return IndexCounts()
     resolver = SiteResolver([*resolver_sites, *catalog.sites], registry)
-    return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes)
+    plan = plan_templates(templates, [warcinfo_fields(p) for p in todo], rebuild=False) if templates else None
+    return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes, plan=plan)
 
 
 @dataclass(frozen=True)
@@ -295,6 +313,7 @@ def index_warcs(
     store = store or Store(data_dir / DB_NAME)
     plan = plan_index(data_dir, store, rebuild, registry)
     todo, open_files, catalog, resolver = plan.todo, plan.open_files, plan.catalog, plan.resolver
+    templates = plan_templates(TemplateStore(data_dir), [warcinfo_fields(p) for p in todo], rebuild)
     run_id = new_run_id()
     started_at = datetime.now(UTC)
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,
@@ -304,7 +323,7 @@ def index_warcs(
     counts = IndexCounts()
     try:
         counts = index_files(store, todo, resolver, run_id=run_id, rebuild=rebuild, stored=catalog.stored,
-                             processes=processes, on_progress=on_progress)
+                             processes=processes, plan=templates, on_progress=on_progress)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
@@ -317,10 +336,24 @@ def index_warcs(
         run.update(finished_at=finished_at, status=status,
                    stats=jsonable_stats({**stats, "start_time": started_at, "finish_time": finished_at}))
         store.write({"runs": [run], "sites": [site_row(s) for s in counts.sites.values()]})
+    learned, not_learned = learn_after_index(data_dir, store, [*catalog.sites, *counts.sites.values()], processes)
     return IndexResult(
         run_id=run_id, files=stats["index/files"], records=stats["index/records"],
         pages=stats["index/records"] - sum(stats[f"index/reason_count/{r}"] for r in NOT_PAGES),
         articles=stats["store/articles"],
         errors=stats["index/errors"], seconds=(finished_at - started_at).total_seconds(),
         skipped_open=open_files, spooled=counts.spooled or store.spooled() > 0, stats=dict(stats),
+        templates=templates.describe(), learned=learned, not_learned=not_learned,
     )
+
+
+def learn_after_index(data_dir: Path, store: Store, sites: list[Site], processes: int | None
+           ) -> tuple[list[Outcome], str | None]:
+    """The templates of the sites that are due, learned again; or why they could not be."""
+    unique = list({s.slug: s for s in sites}.values())
+    try:
+        return learn_sites(data_dir, store, unique, processes=processes), None
+    except StoreBusy:
+        return [], "site templates not learned: the database is open in another process (the next run learns them)"
+    except OSError as e:
+        return [], f"site templates not learned: {type(e).__name__}: {e}"

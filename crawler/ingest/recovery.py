@@ -9,8 +9,8 @@ writing command runs first, plus the repair of what only a kill leaves.
    (archive.repair); digest index entries past the cut are dropped, so no revisit points at lost bytes, and
    those of its whole records are put back (a kill between a record and its entry would let the next run
    store that page again as an original, and its article twice).
-3. Journal lines (`state/sites/*/articles.jsonl`) naming a record that is not in the repaired file (lost to a
-   power cut) are dropped, so those URLs are fetched again.
+3. Journal lines (`state/sites/*/articles.jsonl`, `state/requisites.jsonl`) naming a record that is not in the
+   repaired file (lost to a power cut) are dropped, so those URLs are fetched again.
 
 `catch_up_archive()` (when the crawl opens):
 4. Every closed WARC file without a `warc_files` row is indexed (crawler.ingest.index.catch_up): those a killed
@@ -46,8 +46,10 @@ from archive.records import walk, warcinfo_fields
 from archive.repair import is_locked, repair_open_file
 from archive.writer import OPEN_SUFFIX
 from crawler.ingest.index import IndexCounts, catch_up, warc_paths
+from crawler.ingest.template_store import TemplateStore
 from crawler.registry import Site
 from crawler.run.lock import Holder
+from crawler.run.requisite_journal import drop_requisite_entries
 from crawler.run.state import (
     ARTICLES_FILE,
     append_jsonl,
@@ -116,6 +118,7 @@ def repair_left_open(data_dir: Path, warc_dir: Path, store: Store, report: Recov
         lost = {cid for cid in journal if cid not in present}
         if lost:
             report.forgotten = drop_journal_entries(data_dir, lost)
+        report.forgotten += drop_requisite_entries(data_dir, set(report.repaired), present)
 
 
 def remember_originals(index: DigestIndex, path: Path) -> None:
@@ -133,7 +136,8 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
     killed_files = files_of_run(warc_dir, stale) if stale is not None else []
     try:
         store.merge_spool()  # spooled rows count as stored; merging first makes one place to ask
-        counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes)
+        counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes,
+                          templates=TemplateStore(data_dir))
     except StoreBusy:
         report.deferred = True
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "

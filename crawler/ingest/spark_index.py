@@ -26,13 +26,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.ingest.index import NOT_PAGES, IndexProgress, IndexResult, plan_index
+from archive.records import warcinfo_fields
+from crawler.ingest.index import NOT_PAGES, IndexProgress, IndexResult, learn_after_index, plan_index
 from crawler.ingest.rows import site_row
 from crawler.ingest.spark_task import FileResult, FileTask, derive_file, read_parquet
+from crawler.ingest.template_store import TemplatePlan, TemplateStore, plan_templates
 from crawler.registry import Site
 from crawler.run.identity import new_run_id
 from crawler.run.stats import jsonable_stats
 from pipelines.database.store import Store
+from pipelines.extraction.templates import SiteTemplates
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ def index_on_spark(
     data_dir = Path(data_dir)
     plan = plan_index(data_dir, store, rebuild, registry)
     todo, open_files, resolver = plan.todo, plan.open_files, plan.resolver
+    templates = plan_templates(TemplateStore(data_dir), [warcinfo_fields(p) for p in todo], rebuild)
     run_id = new_run_id()
     started_at = datetime.now(UTC)
     run = {"run_id": run_id, "command": "index", "started_at": started_at, "finished_at": None,
@@ -96,7 +100,7 @@ def index_on_spark(
     try:
         stored = {} if rebuild else stored_by_file(store, [p.name for p in todo])
         tasks = [FileTask(str(p.resolve()), str((out / p.name).resolve()), resolver, run_id,
-                          stored.get(p.name, {})) for p in todo]
+                          stored.get(p.name, {}), _templates_of(p, templates)) for p in todo]
         wave = max(1, (context.defaultParallelism if context else 1) * WAVE_TASKS)
         for result in _results(context, tasks, wave):
             _commit(store, result, run_id, rebuild, stats, sites)
@@ -122,13 +126,20 @@ def index_on_spark(
         store.write({"runs": [run], "sites": [site_row(s) for s in sites.values()]})
         if parquet_dir is None and status == "finished" and out.exists():
             shutil.rmtree(out)  # committed: the rows are in the database now
+    learned, not_learned = learn_after_index(data_dir, store, [*plan.catalog.sites, *sites.values()], processes)
     return IndexResult(
         run_id=run_id, files=stats["index/files"], records=stats["index/records"],
         pages=stats["index/records"] - sum(stats[f"index/reason_count/{r}"] for r in NOT_PAGES),
         articles=stats["store/articles"], errors=stats["index/errors"],
         seconds=(finished_at - started_at).total_seconds(), skipped_open=open_files,
         spooled=store.spooled() > 0, stats=dict(stats),
+        templates=templates.describe(), learned=learned, not_learned=not_learned,
     )
+
+
+def _templates_of(path: Path, plan: TemplatePlan) -> dict[str, SiteTemplates]:
+    """slug -> the template set the records of `path` are derived with, as the local index chooses it."""
+    return {slug: plan.sets[(slug, digest)] for slug, digest in plan.for_file(warcinfo_fields(path)).items()}
 
 
 def stored_by_file(store: Store, files: list[str]) -> dict[str, dict[str, bool]]:

@@ -23,6 +23,7 @@ from crawler.ingest.response import from_record
 from crawler.ingest.sites import SiteResolver
 from crawler.registry import Site
 from pipelines.database.store import Batch, to_arrow
+from pipelines.extraction.templates import SiteTemplates
 
 RECORD_TYPES = ("response", "revisit")
 
@@ -36,6 +37,7 @@ class FileTask:
     resolver: SiteResolver
     default_run_id: str  # for a file whose warcinfo record names no run
     stored: dict[str, bool] = field(default_factory=dict)
+    templates: dict[str, SiteTemplates] = field(default_factory=dict)  # slug -> the set its records get
 
 
 @dataclass
@@ -77,7 +79,7 @@ def derive_file(task: FileTask) -> FileResult:
                 continue
             site = task.resolver.site_for(response.url)
             result.sites.setdefault(site.slug, site)
-            derived = derive(response, site)
+            derived = derive(response, site, task.templates.get(site.slug))
             stats["index/records"] += 1
             stats["store/captures"] += 1
             stats[f"index/reason_count/{derived.reason}"] += 1

@@ -32,6 +32,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
+from crawler.extensions.requisites import REQUISITE_KEY
 from crawler.ingest.article_page import is_article_page
 from crawler.ingest.decode import page_text
 from crawler.middlewares.guards import Rejected
@@ -165,7 +166,10 @@ class NewsSpider(Spider):
                 self.crawler.engine.crawl(follow)
 
     def response_downloaded(self, response: Response, request: Request) -> None:
-        """Per-site counters of every response off the wire (redirect hops and robots.txt included)."""
+        """Per-site counters of every response off the wire (redirect hops and robots.txt included; page
+        requisites have their own, crawler.extensions.requisites)."""
+        if REQUISITE_KEY in request.meta:
+            return
         slug = request.meta.get("site")
         if slug is None:
             site = self.site_for(request.url)
