@@ -31,7 +31,10 @@ TIMEOUT = 30
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("nodes", help="spread the sites over Scrapyd crawl nodes", formatter_class=FORMATTER,
-                            description=__doc__.split("\n\n")[1])
+                            description=__doc__.split("\n\n")[1],
+                            epilog="examples:\n"
+                            "  baotinh nodes plan --node n1=http://node1:6800 --node n2=http://node2:6800\n"
+                            "  baotinh nodes plan --node n1=http://node1:6800 --schedule   # see `baotinh nodes plan -h`")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     plan = verbs.add_parser(
         "plan", help="which node crawls which site; --schedule starts the jobs", formatter_class=FORMATTER,
