@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             description=__doc__.split("\n\n")[1],
                             epilog="examples:\n"
                             "  baotinh nodes plan --node n1=http://node1:6800 --node n2=http://node2:6800\n"
-                            "  baotinh nodes plan --node n1=http://node1:6800 --schedule   # see `baotinh nodes plan -h`")
+                            "  baotinh nodes plan --node n1=http://node1:6800 --schedule  # see: nodes plan -h")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     plan = verbs.add_parser(
         "plan", help="which node crawls which site; --schedule starts the jobs", formatter_class=FORMATTER,
