@@ -69,6 +69,27 @@ class ProgressBar:
         self.stream.flush()
 
 
+def set_aside_if_damaged(db_path: Path) -> Path | None:
+    """Before a rebuild: a database that cannot be read to its last block is renamed out of the way (never
+    deleted), so that the rebuild writes a fresh one. Returns the new name of the damaged file, if any."""
+    from pipelines.database.damage import move_aside, unreadable_table
+    from pipelines.database.store import Store, StoreDamaged
+
+    if not db_path.exists():
+        return None
+    try:
+        with Store(db_path).connect(read_only=True, wait=10) as con:
+            reason = unreadable_table(con, db_path)
+    except StoreDamaged as e:
+        reason = e.reason
+    if reason is None:
+        return None
+    moved = move_aside(db_path)
+    print(f"baotinh: {db_path.name} cannot be read ({reason}): moved to {moved.name}; rebuilding a fresh "
+          f"{db_path.name} from the WARC files", file=sys.stderr)
+    return moved
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
 
@@ -83,6 +104,12 @@ def run(args: argparse.Namespace) -> int:
     if not (data_dir / "warc").is_dir() and not (data_dir / DB_NAME).exists():
         raise UsageError(f"{data_dir}: no warc/ folder and no database (is --data-dir right?)")
     sites = registry(args)
+    if args.rebuild:
+        try:
+            set_aside_if_damaged(data_dir / DB_NAME)
+        except StoreBusy as e:
+            print(f"baotinh: {e}: close it (a DuckDB shell?) and run `baotinh index` again", file=sys.stderr)
+            return 1
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ConsoleFormatter())
     for name in ("crawler", "pipelines", "archive"):

@@ -58,7 +58,7 @@ from crawler.run.state import (
     site_folder,
 )
 from crawler.run.stats import archived_summary, jsonable_stats, totals
-from pipelines.database.store import Store, StoreBusy
+from pipelines.database.store import Store, StoreBusy, StoreDamaged
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +139,10 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "
                        "at the next crawl", store.path)
         counts = None
+    except StoreDamaged as e:  # the crawl goes on archiving; its rows wait in the spool
+        report.deferred = True
+        logger.error("%s: WARC files without their rows are indexed once it is restored or rebuilt", e)
+        counts = None
     except (OSError, duckdb.Error) as e:  # a disk or database fault: the crawl goes on, the next start retries
         report.deferred = True
         logger.error("cannot index the WARC files without their rows (%s: %s); the next crawl tries again",
@@ -188,8 +192,9 @@ def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts
             store.write({"runs": [{"run_id": stale.run_id, "command": stale.command, "started_at": started,
                                    "finished_at": None, "status": "killed",
                                    "stats": jsonable_stats(previous, sites)}]})
-    except StoreBusy:
-        logger.info("database busy: run %s stays 'running' in the runs table", stale.run_id)
+    except (StoreBusy, StoreDamaged) as e:
+        logger.info("database %s: run %s stays 'running' in the runs table",
+                    "busy" if isinstance(e, StoreBusy) else "damaged", stale.run_id)
     if finished:
         return  # killed after it had finished its rows (in the search refresh): nothing was lost
     if not any(r.get("run_id") == stale.run_id for r in read_runs(data_dir)):
@@ -224,9 +229,10 @@ def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:
                 "SELECT a.site, a.url, a.capture_id, c.warc_file, c.warc_offset, c.run_id FROM articles a "
                 "JOIN captures c USING (capture_id) WHERE a.site IN (SELECT unnest(?)) ORDER BY c.fetched_at",
                 [missing]).fetchall()
-    except StoreBusy:
-        logger.warning("database %s is open in another process: articles archived before %s existed may be "
-                       "fetched again", store.path, ARTICLES_FILE)
+    except (StoreBusy, StoreDamaged) as e:
+        logger.warning("database %s %s: articles archived before %s existed may be fetched again", store.path,
+                       "is open in another process" if isinstance(e, StoreBusy) else "cannot be read",
+                       ARTICLES_FILE)
         return 0
     for slug in missing:
         lines = [{"url": url, "capture_id": cid, "warc_file": f, "warc_offset": off, "run_id": run}

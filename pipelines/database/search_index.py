@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.database.store import Store, StoreBusy
+from pipelines.database.store import Store, StoreBusy, StoreDamaged
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +171,10 @@ def refresh_database(db_path: Path, *, rebuild: bool = False) -> str:
         merged = store.merge_spool()
         with store.connect() as con:
             result = refresh(con, rebuild=rebuild)
-    except StoreBusy:
+    except (StoreBusy, StoreDamaged) as e:
         waiting = store.spooled()
-        return (f"search index not refreshed: {store.path.name} is open in another process"
+        why = "is open in another process" if isinstance(e, StoreBusy) else f"cannot be read ({e.reason})"
+        return (f"search index not refreshed: {store.path.name} {why}"
                 + (f"; {waiting} batch(es) wait in {store.spool_dir} for the next run or `baotinh index`"
                    if waiting else ""))
     return str(result) + (f"; {merged} spooled batch(es) merged" if merged else "")

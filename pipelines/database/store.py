@@ -25,11 +25,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
 from pipelines.database.schema import apply_schema, schema_sql
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DB_NAME", "Batch", "Store", "StoreBusy", "schema_sql"]
+__all__ = ["DB_NAME", "Batch", "Store", "StoreBusy", "StoreDamaged", "schema_sql"]
 
 DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 
@@ -70,31 +71,49 @@ class Store:
         self.spool_dir = self.path.parent / "spool"
         self._schema_ready = False
         self.busy_logged = False
+        self.damage_logged = False
+        self.damaged: str | None = None  # why the file could not be read, once a connection found it damaged
 
     @contextmanager
     def connect(self, read_only: bool = False, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection, closed on exit. `wait` seconds are spent retrying while another process holds the
-        file (a crawl holds it for a batch at a time); then StoreBusy."""
+        file (a crawl holds it for a batch at a time); then StoreBusy. A file cut short or corrupt raises
+        StoreDamaged, when it is opened or when a query in the block reaches the damage."""
         deadline = time.monotonic() + wait
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        replay = self.path.with_name(self.path.name + ".wal").exists()
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
                 break
             except duckdb.IOException as e:
                 if not _is_lock_error(e):
+                    self._raise_if_damaged(e)
                     raise
                 if time.monotonic() >= deadline:
                     raise StoreBusy(f"{self.path} is open in another process") from e
                 time.sleep(0.05)
         try:
+            problem = None if replay else size_problem(con, self.path)
+            if problem is not None:
+                self.damaged = problem
+                raise StoreDamaged(self.path, problem)
             if not self._schema_ready and not read_only:
                 apply_schema(con)
                 self._schema_ready = True
             yield con
+        except duckdb.Error as e:
+            self._raise_if_damaged(e)
+            raise
         finally:
             con.close()
+
+    def _raise_if_damaged(self, error: duckdb.Error) -> None:
+        reason = damage_reason(error, self.path)
+        if reason is not None:
+            self.damaged = reason
+            raise StoreDamaged(self.path, reason) from error
 
     def ensure_schema(self) -> None:
         with self.connect():
@@ -121,6 +140,14 @@ class Store:
                     self.path, self.spool_dir,
                 )
                 self.busy_logged = True
+            self._spool(batch, replace_files)
+            return False
+        except StoreDamaged as e:
+            # no waiting helps: the rows wait in the spool (and are in the WARC files) until the file is
+            # restored or rebuilt
+            if not self.damage_logged:
+                logger.error("%s; keeping rows in %s", e, self.spool_dir)
+                self.damage_logged = True
             self._spool(batch, replace_files)
             return False
         except duckdb.Error as e:
