@@ -127,7 +127,14 @@ def walk(path: Path, chunk_size: int = CHUNK) -> Iterator[Member]:
                 return
             except zlib.error as e:
                 resume = _next_member(fh, start + 1, chunk_size)
-                yield Member(start, (resume or fh.seek(0, 2)) - start, problem=f"damaged gzip member ({e})")
+                length = (resume or fh.seek(0, 2)) - start
+                fh.seek(start)
+                if fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC:
+                    problem = f"damaged gzip member ({e})"
+                else:  # bytes appended to a file, or written over the start of a record
+                    problem = f"{length} bytes that are not a gzip member" + (
+                        " (after the last record)" if resume is None else "")
+                yield Member(start, length, problem=problem)
                 if resume is None:
                     return
                 start = resume
