@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from crawler.ingest.index import IndexProgress
 
 BAR = 30
+EXIT_DAMAGED = 1  # some WARC bytes hold no whole record (as `verify` exits on a fault)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,9 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Read the WARC files of the data directory that are not in the database yet, run the crawl's "
         "own extraction over every archived page (one worker process per core), store the rows, merge rows "
         "spooled while the database was busy, and refresh the search index. With --rebuild, read every "
-        "WARC file again: the rows of each file are replaced by what the current extractor makes of it.",
+        "WARC file again: the rows of each record are replaced by what the current extractor makes of it. "
+        "A damaged WARC file costs only its damaged records: they are named, counted and their earlier rows kept.",
         epilog="examples:\n  baotinh index\n  baotinh index --data-dir /srv/baotinh/data\n"
-        "  baotinh index --rebuild --processes 2",
+        "  baotinh index --rebuild --processes 2\n\n"
+        "exit codes: 0 done, 1 a WARC file is damaged (the rows of its whole records are stored, none deleted) "
+        "or another process holds the database, 2 a usage error or a damaged database (--rebuild moves a "
+        "damaged baotinh.duckdb aside and starts a fresh one)",
     )
     add_data_dir(parser)
     parser.add_argument("--rebuild", action="store_true", help="read every WARC file again, not only new ones")
@@ -126,9 +131,17 @@ def run(args: argparse.Namespace) -> int:
         for name in ("crawler", "pipelines", "archive"):
             logging.getLogger(name).removeHandler(handler)
     bar.finish()
+    damage = ""
+    if result.damaged or result.lost_rows:
+        damage = (f", {result.damaged:,} damaged span(s) in {len(result.damaged_files)} WARC file(s)"
+                  + (f" ({result.lost_rows:,} row(s) whose record is lost kept)" if result.lost_rows else ""))
     print(f"run {result.run_id}: {result.files} WARC file(s), {result.records:,} records, {result.pages:,} pages, "
-          f"{result.articles:,} articles, {result.errors} error(s) in {result.seconds:.1f} s"
+          f"{result.articles:,} articles, {result.errors} error(s){damage} in {result.seconds:.1f} s"
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
           file=sys.stderr)
     print(refresh_database(data_dir / DB_NAME, rebuild=args.rebuild), file=sys.stderr)
+    if damage:
+        print(f"baotinh: damaged WARC file(s): {', '.join(result.damaged_files)}; the rows of every whole record "
+              f"are stored; `baotinh verify --data-dir {data_dir}` names each damaged span", file=sys.stderr)
+        return EXIT_DAMAGED
     return 0

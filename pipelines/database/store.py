@@ -180,6 +180,13 @@ class Store:
                 _delete_files(con, list(replace_files))
             tables = {t: rows if isinstance(rows, pa.Table) else _to_arrow(rows)
                       for t, rows in batch.items() if rows is not None and len(rows)}
+            if "captures" in tables:
+                # A capture written again (a record indexed again) is replaced with all that was derived from
+                # it, also when it now gives no article: a record's rows are one unit (crawler.ingest.sink).
+                con.register("_captures", tables["captures"])
+                for derived in (*CHILD_TABLES, "articles"):
+                    con.execute(f"DELETE FROM {derived} WHERE article_id IN (SELECT capture_id FROM _captures)")
+                con.unregister("_captures")
             if "articles" in tables:
                 # An article written again is replaced with its images and figures as a whole, also when it
                 # now has none of them.
