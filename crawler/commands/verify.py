@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     found: dict[str, RecordCheck] = {}
     missing: Counter[str] = Counter()
     in_left_open: Counter[str] = Counter()
+    lost: dict[str, str] = {}  # capture id -> the file whose damaged bytes held its record
     in_progress = revisits = 0
     last_report = time.monotonic()
     handle, handle_name = None, None
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
                     continue
                 in_left_open[warc_file] += 1  # a dead run's: its records are there all the same
             elif files[warc_file].holds(offset, capture_id):
-                continue  # its record is in bytes the file lost: one fault for them all
+                lost[capture_id] = warc_file  # its record is in bytes the file lost: one fault for them all
+                continue
             if handle_name != path.name:
                 if handle:
                     handle.close()
@@ -104,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
             unindexed += 1
     for capture_id, check in revisit_checks.items():
         original = found.get(check.refers_to or "")
-        if original is None:
+        if check.refers_to in lost:
+            faults.append(f"{capture_id}: its original {check.refers_to} is in damaged bytes of "
+                          f"{lost[check.refers_to]}")
+        elif original is None:
             faults.append(f"{capture_id}: its original {check.refers_to} is in no WARC file")
         elif original.problems or original.record_type != "response":
             faults.append(f"{capture_id}: its original {check.refers_to} is not a whole response record")
