@@ -19,8 +19,9 @@ writing command runs first, plus the repair of what only a kill leaves.
    bytes, per site), and `state/runs.jsonl` gets its line.
 
 Rows are keyed (Store.write replaces), so doing this twice changes nothing. When another process holds the
-database, 4 and 5 wait for the next crawl (the files stay without their `warc_files` row until then). A
-file recovery cannot handle is logged and left as it is: the crawl goes on.
+database, or when the file is damaged (StoreDamaged), 4 and 5 wait for the next crawl (the files stay without
+their `warc_files` row until then). A file recovery cannot handle is logged and left as it is: the crawl goes
+on.
 
 `seed_journals()` rebuilds a site's `articles.jsonl` from the database when the file is missing (a data
 directory from before the state files, or `state/` deleted), so such a crawl does not fetch every article

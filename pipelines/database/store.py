@@ -3,7 +3,9 @@
 A DuckDB file opened read-write by one process cannot be opened by another at all, so the store connects
 per batch and lets go at once: a researcher's shell can open the database between batches. When the file
 is busy (the shell holds it), the batch goes to a spool of Parquet files beside the database instead, and
-the spool is merged at the next write that gets the lock. Nothing is lost either way.
+the spool is merged at the next write that gets the lock. Nothing is lost either way. A file that is cut
+short or corrupt is damaged, not busy (pipelines.database.damage): connect() raises StoreDamaged, and write()
+spools the batch all the same (its rows are in the WARC files too) until the file is restored or rebuilt.
 
 Tables are created from `queries/schema.sql`, the one place the schema is written (pipelines.database.schema).
 """
