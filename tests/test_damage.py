@@ -289,6 +289,7 @@ def test_every_command_calls_a_truncated_database_damaged(crawled: Path, tmp_pat
         assert result.returncode == 2, (command, result.stderr)
         (line,) = result.stderr.splitlines()
         assert line.startswith(f"baotinh: error: {DAMAGED_LINE}"), (command, line)
+        assert "/" not in line.split(DAMAGED_LINE)[1].split("): restore")[0]  # the reason names no path
         assert line.endswith(f"restore it or rebuild it from the archive with `baotinh index --rebuild --data-dir "
                              f"{data}` (which moves the damaged file aside)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no package, no tables, no report

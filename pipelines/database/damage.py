@@ -19,6 +19,7 @@ and the user keeps the old one.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,7 +58,8 @@ def damage_reason(error: BaseException, path: Path) -> str | None:
         return None
     for prefix in ("IO Error: ", "FATAL Error: ", "INTERNAL Error: "):
         text = text.removeprefix(prefix)
-    return text.replace(f'"{path}"', f'"{path.name}"').splitlines()[0]
+    # DuckDB names the file by its absolute path: the file's name is enough (the line names its folder)
+    return re.sub(rf'"[^"]*/{re.escape(path.name)}"', f'"{path.name}"', text).splitlines()[0]
 
 
 def size_problem(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
