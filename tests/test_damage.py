@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,7 +236,8 @@ def test_an_export_that_cannot_be_written_leaves_nothing(crawled: Path, tmp_path
 def test_verify_names_the_run_that_left_a_file_open(tmp_path: Path) -> None:
     data = tmp_path / "data"
 
-    def rows_stored() -> int:
+    def rows_stored(pause: float = 0.0) -> int:
+        threading.Event().wait(pause)  # a reader that never lets go would make every batch spool
         try:
             with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
                 return con.execute("SELECT count(*) FROM captures").fetchone()[0]
@@ -245,10 +247,10 @@ def test_verify_names_the_run_that_left_a_file_open(tmp_path: Path) -> None:
     # one article is held (the crawl cannot finish), the rows of the pages before it are stored, then kill -9
     with HostileServer(SITES / "slow", hostile={HELD: {"kind": "hold"}}) as server:
         crawl = start_baotinh("crawl", "--start-url", server.base_url + "/", "--data-dir", str(data),
-                              "--set", "STORE_FLUSH_INTERVAL=0.5")
+                              "--set", "STORE_FLUSH_INTERVAL=0.5", "--set", "DOWNLOAD_TIMEOUT=600")
         try:
             assert server.held.wait(timeout=120), "the crawl never reached the held page"
-            assert wait_for(lambda: rows_stored() >= 3)
+            assert wait_for(lambda: rows_stored(pause=0.5) >= 3)
         finally:
             os.killpg(crawl.pid, signal.SIGKILL)
             crawl.communicate(timeout=60)
