@@ -6,9 +6,10 @@ and the other archiving crawlers write them.
 
 - `walk(path)` yields a `Member` per record: offset, length, the WARC header fields, the HTTP status and the
   payload's length, found by zlib alone (no record parsing beyond the header block), so a walk over a
-  gigabyte costs little more than inflating it. Bad bytes never raise: a damaged member is yielded with
-  `problem` set and the walk resumes at the next gzip header; a file cut short ends with a member whose
-  `problem` says so.
+  gigabyte costs little more than inflating it. Bad bytes never raise: a damaged member, or bytes that are
+  no gzip member at all (appended after the last record), are yielded as a member with `problem` set, and
+  the walk resumes at the next gzip header; a file cut short ends with a member whose `problem` says so.
+  Callers name the file and the member's offset with the problem.
 - `read_record(path, offset)` returns one `WarcRecord`: WARC headers, HTTP status line and headers, and the
   payload exactly as stored (still content-encoded when the server sent it so), or raises `RecordError`,
   which names the file and the offset.
@@ -127,7 +128,14 @@ def walk(path: Path, chunk_size: int = CHUNK) -> Iterator[Member]:
                 return
             except zlib.error as e:
                 resume = _next_member(fh, start + 1, chunk_size)
-                yield Member(start, (resume or fh.seek(0, 2)) - start, problem=f"damaged gzip member ({e})")
+                length = (resume or fh.seek(0, 2)) - start
+                fh.seek(start)
+                if fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC:
+                    problem = f"damaged gzip member ({e})"
+                else:  # bytes appended to a file, written over the start of a record, or no WARC file at all
+                    where = " (after the last record)" if resume is None and start else ""
+                    problem = f"{length} bytes that are not a gzip member{where}"
+                yield Member(start, length, problem=problem)
                 if resume is None:
                     return
                 start = resume

@@ -9,9 +9,10 @@ import sys
 from types import FrameType
 
 from crawler.commands import crawl, demo, export, index, nodes, report, search, shell, sites, status, verify
-from crawler.commands.common import EXIT_UNAVAILABLE, EXIT_USAGE, Unavailable, UsageError
+from crawler.commands.common import EXIT_UNAVAILABLE, EXIT_USAGE, Unavailable, UsageError, damaged_message
 from crawler.registry import RegistryError
 from crawler.run.lock import EXIT_LOCKED, LockHeld
+from pipelines.database.damage import StoreDamaged
 
 # One line per command; each module has add_parser() and run().
 COMMANDS = [crawl, status, index, search, shell, sites, export, verify, report, demo, nodes]
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except (UsageError, RegistryError) as e:
         print(f"baotinh: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreDamaged as e:
+        print(f"baotinh: error: {damaged_message(e)}", file=sys.stderr)
         return EXIT_USAGE
     except LockHeld as e:
         print(f"baotinh: {e}", file=sys.stderr)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.database.store import Store, StoreBusy
+from pipelines.database.store import Store, StoreBusy, StoreDamaged
 
 VN = timezone(timedelta(hours=7))
 
@@ -100,6 +100,32 @@ def test_an_article_written_again_loses_the_images_it_no_longer_has(tmp_path: Pa
     store.write(warc_batch(1, "a.warc.gz", images=2))
     store.write({"articles": batch(1)["articles"]})  # re-extracted: no images now
     assert count(store.path, "images") == 0
+
+
+def test_a_capture_written_again_brings_all_its_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(warc_batch(1, "a.warc.gz", images=2))
+    store.write(warc_batch(2, "a.warc.gz"))
+    store.write({"captures": batch(1)["captures"]})  # indexed again: no longer an article
+    assert [count(store.path, t) for t in ("captures", "articles", "images")] == [2, 1, 1]
+    assert count(store.path, "articles WHERE article_id = '<c2>'") == 1  # the other record keeps its rows
+
+
+def test_a_database_cut_short_is_damaged_and_its_batches_wait(tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(warc_batch(1, "a.warc.gz"))
+    size = store.path.stat().st_size
+    assert size > 3 * 4096  # blocks in use after the headers
+    with open(store.path, "r+b") as fh:
+        fh.truncate(size // 2)
+    with pytest.raises(StoreDamaged, match=r"b\.duckdb cannot be read \(the file is .* cut short\)"):
+        with Store(store.path).connect(read_only=True):
+            pass
+    again = Store(store.path)
+    assert again.write(warc_batch(300, "b.warc.gz")) is False and again.spooled() == 1
+    assert again.damaged is not None and "cannot be read" in caplog.text
+    assert store.path.stat().st_size == size // 2  # nothing written into the damaged file
 
 
 def test_a_spooled_replacement_is_merged_as_one(tmp_path: Path) -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from crawler.registry import Site, load_sites
+
+if TYPE_CHECKING:
+    from pipelines.database.damage import StoreDamaged
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: a service the command needs (the catalog, Scrapyd, Java) is not there
@@ -41,17 +47,26 @@ def add_sites_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sites-file", metavar="FILE", help="a registry other than the bundled sites.toml")
 
 
-def open_database(data_dir: Path):  # -> duckdb.DuckDBPyConnection (duckdb imported only when needed)
-    """The data directory's database, read-only; a missing or busy file is a one-line user error."""
-    import duckdb
+@contextmanager
+def open_database(data_dir: Path) -> Iterator[Any]:  # a duckdb connection (duckdb imported only when needed)
+    """The data directory's database, read-only; a missing or busy file is a one-line user error (a damaged
+    one raises StoreDamaged, which the command line turns into `damaged_message`)."""
+    from pipelines.database.store import Store, StoreBusy
 
     path = data_dir / "baotinh.duckdb"
     if not path.exists():
         raise UsageError(f"no database at {path}: run `baotinh crawl` first or give --data-dir")
     try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as e:
+        with Store(path).connect(read_only=True) as con:
+            yield con
+    except StoreBusy as e:
         raise UsageError(f"{path} is busy (a crawl is writing or a shell has it open); try again") from e
+
+
+def damaged_message(error: StoreDamaged) -> str:
+    """The one line every command prints for a damaged database (exit code 2)."""
+    return (f"{error}: restore it or rebuild it from the archive with "
+            f"`baotinh index --rebuild --data-dir {error.path.parent}` (which moves the damaged file aside)")
 
 
 def existing_data_dir(text: str) -> Path:

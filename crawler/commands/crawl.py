@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from crawler.commands.common import (
+    EXIT_USAGE,
     FORMATTER,
     Unavailable,
     UsageError,
     add_data_dir,
     add_sites_file,
+    damaged_message,
     registry,
     writable_data_dir,
 )
@@ -31,7 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  baotinh crawl baophutho --since 2026-03-01      # skip sitemap entries last modified before\n"
         "  baotinh crawl baophutho --refresh               # fetch archived articles again\n\n"
         "exit codes: 0 every site fine, 1 some site failed or the run stopped early, 2 usage or configuration "
-        "error, 75 another crawl is running in the data directory",
+        "error or a damaged database (the pages are archived all the same), 75 another crawl is running in the "
+        "data directory",
     )
     parser.add_argument("site", nargs="*", metavar="SITE", help="site slugs from `baotinh sites`")
     parser.add_argument("--all", action="store_true", help="crawl every site of the registry")
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.run.console import stamp
     from crawler.run.runner import run_crawl
     from crawler.spiders.news import resolve_sites
+    from pipelines.database.store import DB_NAME, StoreDamaged
 
     sites_registry = registry(args)
     if args.all and (args.site or args.start_url):
@@ -87,4 +91,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"{stamp()} run {result.run_id}: {result.finish_reason}; "
           f"{result.stats.get('response_received_count', 0)} pages, "
           f"{result.stats.get('store/articles', 0)} articles{failed}; log {result.log_file}", file=sys.stderr)
+    damaged = result.stats.get("store/database_damaged")
+    if damaged:  # archived all the same; the rows wait in spool/ and the WARC files for a restore or a rebuild
+        print(f"{stamp()} baotinh: error: {damaged_message(StoreDamaged(data_dir / DB_NAME, str(damaged)))}",
+              file=sys.stderr)
+        return EXIT_USAGE
     return result.exit_code

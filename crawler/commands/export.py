@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,12 +19,13 @@ from crawler.commands.common import (
     add_data_dir,
     existing_data_dir,
     open_database,
-    size_text,
 )
+from crawler.commands.export_package import Damaged, Progress, copy_files, say, staged
 
 if TYPE_CHECKING:
     import duckdb
 
+EXIT_DAMAGED = EXIT_FAILED = 1  # written without the damaged WARC bytes of the selection / not written
 VIETNAM = timezone(timedelta(hours=7))  # dates given without a zone are days in Vietnam
 DB_NAME = "baotinh.duckdb"
 TEMPLATES_DIR = "templates"  # crawler.ingest.template_store (not imported: the command loads light)
@@ -42,7 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "them. Dates are days in Vietnam (UTC+7), both ends included, compared with when a page was fetched.",
         epilog="examples:\n  baotinh export --out /srv/share/baotinh-2026-03\n"
         "  baotinh export --out out/baophutho-q1 --site baophutho --since 2026-01-01 --until 2026-03-31\n"
-        "  baotinh export --parquet out/tables --site baonghean   # only the tables, as Parquet",
+        "  baotinh export --parquet out/tables --site baonghean   # only the tables, as Parquet\n\n"
+        "exit codes: 0 done, 1 done but damaged WARC bytes were left out (the package holds whole records only) "
+        "or not written at all (a full disk), 2 a usage error or a damaged database. A package is written beside "
+        "--out and renamed at the end: nothing half-written is ever left.",
     )
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="DIR", help="a new (or empty) folder for the whole package")
@@ -141,38 +142,24 @@ def export_selected_tables(db_path: Path, out_dir: Path, selection: Selection) -
     return export_tables(db_path, out_dir, selection.site, selection.since, selection.until)
 
 
-# -- progress ------------------------------------------------------------------------------------------------
-class Progress:
-    """`export: copying WARC records 45% (1.2 GB of 2.6 GB)`, at most every `interval` seconds."""
-
-    def __init__(self, label: str, total: int, interval: float = 2.0) -> None:
-        self.label, self.total, self.done, self.interval = label, total, 0, interval
-        self.last = time.monotonic()
-
-    def __call__(self, nbytes: int) -> None:
-        self.done += nbytes
-        now = time.monotonic()
-        if now - self.last >= self.interval:
-            self.last = now
-            share = 100 * self.done / self.total if self.total else 100
-            print(f"export: {self.label} {share:.0f}% ({size_text(self.done)} of {size_text(self.total)})",
-                  file=sys.stderr)
-
-
-def say(message: str) -> None:
-    print(f"export: {message}", file=sys.stderr)
-
-
 # -- the package ---------------------------------------------------------------------------------------------
-def originals_of(rows: Iterable[dict], warc_dir: Path, con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Capture rows of the originals of the revisits among `rows` that `rows` do not hold already."""
+def originals_of(rows: list[dict], warc_dir: Path, con: duckdb.DuckDBPyConnection,
+                 damaged: Damaged) -> list[dict]:
+    """Capture rows of the originals of the revisits among `rows` that `rows` do not hold already.
+
+    A revisit whose record is damaged is taken out of `rows` and counted in `damaged`.
+    """
     from archive.check import check_record, locate_records
 
     have = {r["capture_id"] for r in rows}
     wanted: set[str] = set()
-    for row in rows:
+    for row in list(rows):
         if row["revisit"]:
             found = check_record(warc_dir / row["warc_file"], row["warc_offset"])
+            if found.problems and found.record_id is None:
+                damaged.add(row["warc_file"], row["warc_offset"], found.problems[0])
+                rows.remove(row)
+                continue
             if found.refers_to is None:
                 raise UsageError(f"revisit {row['capture_id']} names no original; run `baotinh verify`")
             if found.refers_to not in have:
@@ -218,13 +205,55 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(args: argparse.Namespace) -> int:
+def write_package(stage: Path, data_dir: Path, selection: Selection, rows: list[dict], originals: list[dict],
+                  page_rows: list[dict[str, Any]], damaged: Damaged, *, wacz: bool) -> int:
+    """Write the package into `stage`; returns the number of files in it."""
     from archive.capture import software_versions
     from archive.cdxj import index_warcs
     from archive.package import write_sha256sums, write_wacz
     from archive.subset import Wanted, write_subset
     from crawler.commands.export_readme import render_readme
 
+    warc_dir, out_warc = data_dir / "warc", stage / "warc"
+    out_warc.mkdir()
+    exported = rows + originals
+    if selection.everything:
+        copy_files(warc_dir, out_warc, damaged)
+    else:
+        progress = Progress("copying WARC records", sum(r["warc_length"] for r in exported))
+        info = {
+            "software": software_versions(),
+            "description": f"baotinh export: {selection.describe()}; records copied byte for byte from the "
+                           "files named by each record's warcinfo",
+        }
+        write_subset(warc_dir, [Wanted(r["warc_file"], r["warc_offset"], r["warc_length"], r["capture_id"])
+                                for r in exported], out_warc, info, progress=progress,
+                     on_damaged=lambda w, problem: damaged.add(w.warc_file, w.offset, problem))
+    warcs = sorted(out_warc.glob("*.warc.gz"))
+    say(f"{len(warcs)} WARC file(s) written; indexing")
+    lines = index_warcs(warcs)
+    (stage / "indexes").mkdir()
+    (stage / "indexes" / "index.cdxj").write_text("".join(line + "\n" for line in lines), encoding="ascii")
+    if wacz:
+        total = sum(w.stat().st_size for w in warcs)
+        write_wacz(stage / "baotinh.wacz", warcs, lines, page_rows, title=f"baotinh: {selection.describe()}",
+                   description="Vietnamese provincial news pages archived by baotinh",
+                   progress=Progress("writing WACZ", total))
+    export_selected_tables(data_dir / DB_NAME, stage / "tables", selection)
+    if (data_dir / TEMPLATES_DIR).is_dir():  # the site templates the WARC files name: re-indexing gives the rows
+        shutil.copytree(data_dir / TEMPLATES_DIR, stage / TEMPLATES_DIR)
+    revisits = sum(1 for r in rows if r["revisit"])
+    (stage / "README.md").write_text(
+        render_readme(selection.describe(), len(rows), revisits, len(originals), len(warcs), len(page_rows),
+                      wacz=wacz),
+        encoding="utf-8",
+    )
+    files = [p for p in stage.rglob("*") if p.is_file()]
+    write_sha256sums(stage, files, progress=Progress("checksums", sum(p.stat().st_size for p in files)))
+    return len(files) + 1
+
+
+def run(args: argparse.Namespace) -> int:
     data_dir = existing_data_dir(args.data_dir)
     selection = Selection(args.site, parse_when(args.since, "--since"), parse_when(args.until, "--until", end=True))
     if args.parquet:
@@ -232,13 +261,19 @@ def run(args: argparse.Namespace) -> int:
         new_folder("--parquet", out)
         with open_database(data_dir) as con:
             check_site(con, selection.site)
-        written = export_selected_tables(data_dir / DB_NAME, out, selection)
+        try:
+            with staged(out) as stage:
+                written = export_selected_tables(data_dir / DB_NAME, stage, selection)
+        except OSError as e:
+            say(f"cannot write the tables ({e.strerror or e}); nothing was left at {out}")
+            return EXIT_FAILED
         say(f"{len(written)} tables written to {out}")
         return 0
 
     out = Path(args.out)
     new_folder("--out", out)
     warc_dir = data_dir / "warc"
+    damaged = Damaged("span" if selection.everything else "record")
     with open_database(data_dir) as con:
         check_site(con, selection.site)
         rows = select_captures(con, selection)
@@ -249,52 +284,22 @@ def run(args: argparse.Namespace) -> int:
             rows = [r for r in rows if (warc_dir / r["warc_file"]).exists()]
         if not rows:
             raise UsageError(f"nothing to export: no captures match ({selection.describe()})")
-        originals = originals_of(rows, warc_dir, con)
-        exported = rows + originals
-        page_rows = pages(con, [r["capture_id"] for r in exported])
-    out.mkdir(parents=True, exist_ok=True)
-    out_warc = out / "warc"
-    out_warc.mkdir()
+        originals = originals_of(rows, warc_dir, con, damaged)
+        page_rows = pages(con, [r["capture_id"] for r in rows + originals])
     revisits = sum(1 for r in rows if r["revisit"])
     say(f"{len(rows)} captures selected ({selection.describe()}), {revisits} revisits, "
         f"{len(originals)} originals added from outside the selection")
 
-    if selection.everything:
-        sources = sorted(p.name for p in warc_dir.glob("*.warc.gz"))
-        progress = Progress("copying WARC files", sum((warc_dir / f).stat().st_size for f in sources))
-        for name in sources:
-            with open(warc_dir / name, "rb") as src, open(out_warc / name, "wb") as dst:
-                while chunk := src.read(1 << 20):
-                    dst.write(chunk)
-                    progress(len(chunk))
-    else:
-        progress = Progress("copying WARC records", sum(r["warc_length"] for r in exported))
-        info = {
-            "software": software_versions(),
-            "description": f"baotinh export: {selection.describe()}; records copied byte for byte from the "
-                           "files named by each record's warcinfo",
-        }
-        write_subset(warc_dir, [Wanted(r["warc_file"], r["warc_offset"], r["warc_length"], r["capture_id"])
-                                for r in exported], out_warc, info, progress=progress)
-    warcs = sorted(out_warc.glob("*.warc.gz"))
-    say(f"{len(warcs)} WARC file(s) written; indexing")
-    lines = index_warcs(warcs)
-    (out / "indexes").mkdir()
-    (out / "indexes" / "index.cdxj").write_text("".join(line + "\n" for line in lines), encoding="ascii")
-    if not args.no_wacz:
-        total = sum(w.stat().st_size for w in warcs)
-        write_wacz(out / "baotinh.wacz", warcs, lines, page_rows, title=f"baotinh: {selection.describe()}",
-                   description="Vietnamese provincial news pages archived by baotinh",
-                   progress=Progress("writing WACZ", total))
-    export_selected_tables(data_dir / DB_NAME, out / "tables", selection)
-    if (data_dir / TEMPLATES_DIR).is_dir():  # the site templates the WARC files name: re-indexing gives the rows
-        shutil.copytree(data_dir / TEMPLATES_DIR, out / TEMPLATES_DIR)
-    (out / "README.md").write_text(
-        render_readme(selection.describe(), len(rows), revisits, len(originals), len(warcs), len(page_rows),
-                      wacz=not args.no_wacz),
-        encoding="utf-8",
-    )
-    files = [p for p in out.rglob("*") if p.is_file()]
-    write_sha256sums(out, files, progress=Progress("checksums", sum(p.stat().st_size for p in files)))
-    say(f"done: {out} ({len(files) + 1} files; check them with `sha256sum -c SHA256SUMS`)")
+    try:
+        with staged(out) as stage:
+            files = write_package(stage, data_dir, selection, rows, originals, page_rows, damaged,
+                                  wacz=not args.no_wacz)
+    except OSError as e:  # a full disk, a file that cannot be read: staged() has removed what was written
+        say(f"cannot write the package ({e.strerror or e}{f': {e.filename}' if e.filename else ''}); "
+            f"nothing was left at {out}")
+        return EXIT_FAILED
+    say(f"done: {out} ({files} files; check them with `sha256sum -c SHA256SUMS`)")
+    if damaged.count:
+        say(damaged.line())
+        return EXIT_DAMAGED
     return 0

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from crawler.ingest.index import IndexProgress
 
 BAR = 30
+EXIT_DAMAGED = 1  # some WARC bytes hold no whole record (as `verify` exits on a fault)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,8 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Read the WARC files of the data directory that are not in the database yet, run the crawl's "
         "own extraction over every archived page (one worker process per core), store the rows, merge rows "
         "spooled while the database was busy, and refresh the search index. With --rebuild, read every "
-        "WARC file again: the rows of each file are replaced by what the current extractor makes of it, with "
+        "WARC file again: the rows of each record are replaced by what the current extractor makes of it, with "
         "each site's current templates (without --rebuild, a file's records get the templates its crawl applied). "
+        "A damaged WARC file costs only its damaged records: they are named, counted and their earlier rows kept. "
         "At the end, the templates of sites whose articles have grown enough are learned again. "
         "With --engine spark the files are spread over the tasks of a Spark application (local mode unless "
         "--master), each running the same function and writing Parquet, committed file by file.",
@@ -39,7 +41,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  baotinh index --rebuild --processes 2\n"
         "  baotinh index --rebuild --engine spark                     # Spark in local mode, one task per core\n"
         "  baotinh index --rebuild --engine spark --master spark://head:7077 --parquet-dir /shared/reindex\n"
-        "  baotinh index --catalog 'ducklake:postgres:dbname=baotinh host=db' --catalog-data-path /shared/lake/",
+        "  baotinh index --catalog 'ducklake:postgres:dbname=baotinh host=db' --catalog-data-path /shared/lake/\n\n"
+        "exit codes: 0 done, 1 a WARC file is damaged (the rows of its whole records are stored, none deleted) "
+        "or another process holds the database, 2 a usage error or a damaged database (--rebuild moves a "
+        "damaged baotinh.duckdb aside and starts a fresh one), 69 the catalog or Spark is not available",
     )
     add_data_dir(parser)
     parser.add_argument("--rebuild", action="store_true", help="read every WARC file again, not only new ones")
@@ -92,6 +97,27 @@ class ProgressBar:
         self.stream.flush()
 
 
+def set_aside_if_damaged(db_path: Path) -> Path | None:
+    """Before a rebuild: a database that cannot be read to its last block is renamed out of the way (never
+    deleted), so that the rebuild writes a fresh one. Returns the new name of the damaged file, if any."""
+    from pipelines.database.damage import move_aside, unreadable_table
+    from pipelines.database.store import Store, StoreDamaged
+
+    if not db_path.exists():
+        return None
+    try:
+        with Store(db_path).connect(read_only=True, wait=10) as con:
+            reason = unreadable_table(con, db_path)
+    except StoreDamaged as e:
+        reason = e.reason
+    if reason is None:
+        return None
+    moved = move_aside(db_path)
+    print(f"baotinh: {db_path.name} cannot be read ({reason}): moved to {moved.name}; rebuilding a fresh "
+          f"{db_path.name} from the WARC files", file=sys.stderr)
+    return moved
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
 
@@ -112,6 +138,12 @@ def run(args: argparse.Namespace) -> int:
         store = data_store(data_dir, args.catalog, args.catalog_data_path)
     except CatalogUnreachable as e:
         raise UsageError(str(e)) from e
+    if args.rebuild and store.catalog is None:
+        try:
+            set_aside_if_damaged(data_dir / DB_NAME)
+        except StoreBusy as e:
+            print(f"baotinh: {e}: close it (a DuckDB shell?) and run `baotinh index` again", file=sys.stderr)
+            return 1
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ConsoleFormatter())
     for name in ("crawler", "pipelines", "archive"):
@@ -141,8 +173,12 @@ def run(args: argparse.Namespace) -> int:
         for name in ("crawler", "pipelines", "archive"):
             logging.getLogger(name).removeHandler(handler)
     bar.finish()
+    damage = ""
+    if result.damaged or result.lost_rows:
+        damage = (f", {result.damaged:,} damaged span(s) in {len(result.damaged_files)} WARC file(s)"
+                  + (f" ({result.lost_rows:,} row(s) whose record is lost kept)" if result.lost_rows else ""))
     print(f"run {result.run_id}: {result.files} WARC file(s), {result.records:,} records, {result.pages:,} pages, "
-          f"{result.articles:,} articles, {result.errors} error(s) in {result.seconds:.1f} s"
+          f"{result.articles:,} articles, {result.errors} error(s){damage} in {result.seconds:.1f} s"
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
           file=sys.stderr)
     if args.rebuild:
@@ -153,4 +189,8 @@ def run(args: argparse.Namespace) -> int:
     if result.not_learned:
         print(result.not_learned, file=sys.stderr)
     print(refresh_store(store, rebuild=args.rebuild), file=sys.stderr)
+    if damage:
+        print(f"baotinh: damaged WARC file(s): {', '.join(result.damaged_files)}; the rows of every whole record "
+              f"are stored; `baotinh verify --data-dir {data_dir}` names each damaged span", file=sys.stderr)
+        return EXIT_DAMAGED
     return 0

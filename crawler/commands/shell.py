@@ -79,11 +79,16 @@ def shell_command(db: Path, *, write: bool = False, commands: list[str] | None =
 
 def run(args: argparse.Namespace) -> int:
     from pipelines.database.search_index import ENV_EXTENSIONS, extension_directory
-    from pipelines.database.store import DB_NAME
+    from pipelines.database.store import DB_NAME, Store, StoreBusy
 
     db = existing_data_dir(args.data_dir) / DB_NAME
     if not db.exists():
         raise UsageError(f"no database at {db} (run `baotinh crawl` or `baotinh index` first, or give --data-dir)")
+    try:
+        with Store(db).connect(read_only=True):  # a file cut short is StoreDamaged: said as every command says it
+            pass
+    except StoreBusy:
+        pass  # the shell says so itself, and may be asked to wait
     commands = [set_variable(v) for v in args.variables] + args.commands + [read_query(q) for q in args.queries]
     if args.variables and not args.commands and not args.queries:
         raise UsageError("--var sets a variable for -c or -q: give one of them too")

@@ -1,13 +1,16 @@
-"""`baotinh verify`: every capture row leads to its WARC record, digests match, every revisit's original exists."""
+"""`baotinh verify`: every capture row leads to its WARC record, digests match, every revisit's original exists;
+the WARC files as files are crawler/commands/verify_files' to check."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from crawler.commands.common import FORMATTER, add_data_dir, open_database
+from pipelines.database.damage import StoreDamaged, unreadable_table
 
 EXIT_FAULTS = 1
 SHOWN_FAULTS = 20
@@ -18,10 +21,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "verify", help="check that every capture row resolves to a whole WARC record", formatter_class=FORMATTER,
         description="Read the WARC record of every row of `captures`: it must be at its file and offset, carry "
         "the row's record id, URL and payload digest, and pass its own block and payload digests; every "
-        "revisit's original must exist with the same digest; every closed WARC file must have its rows in the "
-        "database (else `baotinh index` puts them there); no `.open` file may be left by a killed crawl. "
-        "Prints a summary; exit code 1 when anything is wrong.",
-        epilog="examples:\n  baotinh verify\n  baotinh verify --data-dir /srv/baotinh/data",
+        "revisit's original must exist with the same digest; every closed WARC file must hold whole records "
+        "only (not cut short, no damaged gzip member, nothing appended) and have its rows in the database "
+        "(else `baotinh index` puts them there); the database must be readable to its last block. A `.open` "
+        "file that a run which did not finish left is a note: the next crawl repairs it. Prints a summary.",
+        epilog="examples:\n  baotinh verify\n  baotinh verify --data-dir /srv/baotinh/data\n\n"
+        "exit codes: 0 all is well, 1 any fault (each named with its file and offset), 2 no database, or it is "
+        "busy or damaged",
     )
     add_data_dir(parser)
     parser.set_defaults(func=run)
@@ -30,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from archive.check import RecordCheck, check_record, check_record_in, locate_records
     from archive.repair import OPEN_SUFFIX, is_locked
+    from crawler.commands.verify_files import damaged, left_open, unindexed_files
 
     data_dir = Path(args.data_dir)
     warc_dir = data_dir / "warc"
@@ -39,27 +46,40 @@ def run(args: argparse.Namespace) -> int:
             "FROM captures ORDER BY warc_file, warc_offset"
         ).fetchall()
         indexed = dict(con.execute("SELECT warc_file, captures FROM warc_files").fetchall())
-    faults: list[str] = unindexed_files(data_dir, warc_dir, indexed, rows)
+        problem = unreadable_table(con, data_dir / "baotinh.duckdb")
+    if problem is not None:  # the rows read may be all there are, or not: a damaged database is no base
+        raise StoreDamaged(data_dir / "baotinh.duckdb", problem)
+    files = damaged(warc_dir)
+    faults: list[str] = []
     found: dict[str, RecordCheck] = {}
-    digests: dict[str, str | None] = {}
+    missing: Counter[str] = Counter()
+    in_left_open: Counter[str] = Counter()
+    lost: dict[str, str] = {}  # capture id -> the file whose damaged bytes held its record
     in_progress = revisits = 0
     last_report = time.monotonic()
     handle, handle_name = None, None
     try:
         for n, (capture_id, url, warc_file, offset, length, digest, revisit) in enumerate(rows, 1):
             path = warc_dir / warc_file
+            revisits += bool(revisit)
             if not path.exists():
-                if is_locked(path.with_name(warc_file + OPEN_SUFFIX)):
+                path = path.with_name(warc_file + OPEN_SUFFIX)
+                if not path.exists():
+                    missing[warc_file] += 1
+                    continue
+                if is_locked(path):
                     in_progress += 1  # a running crawl's current file
-                else:
-                    faults.append(f"{capture_id}: WARC file {warc_file} is missing")
+                    continue
+                in_left_open[warc_file] += 1  # a dead run's: its records are there all the same
+            elif files[warc_file].holds(offset, capture_id):
+                lost[capture_id] = warc_file  # its record is in bytes the file lost: one fault for them all
                 continue
-            if handle_name != warc_file:
+            if handle_name != path.name:
                 if handle:
                     handle.close()
-                handle, handle_name = open(path, "rb"), warc_file  # noqa: SIM115 - kept across rows of one file
-            check = check_record_in(handle, offset)
-            found[capture_id], digests[capture_id] = check, digest
+                handle, handle_name = open(path, "rb"), path.name  # noqa: SIM115 - kept across rows of one file
+            check = check_record_in(handle, offset, warc_file)
+            found[capture_id] = check
             where = f"{warc_file}@{offset}"
             expected_type = "revisit" if revisit else "response"
             faults += [f"{capture_id} ({where}): {p}" for p in check.problems]
@@ -69,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
                                                                         check.payload_digest)):
                 if not check.problems and want != got:
                     faults.append(f"{capture_id} ({where}): {label} is {got!r}, the row says {want!r}")
-            revisits += bool(revisit)
             if time.monotonic() - last_report >= 2:
                 last_report = time.monotonic()
                 print(f"verify: {n:,} of {len(rows):,} captures read", file=sys.stderr)
@@ -87,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
             unindexed += 1
     for capture_id, check in revisit_checks.items():
         original = found.get(check.refers_to or "")
-        if original is None:
+        if check.refers_to in lost:
+            faults.append(f"{capture_id}: its original {check.refers_to} is in damaged bytes of "
+                          f"{lost[check.refers_to]}")
+        elif original is None:
             faults.append(f"{capture_id}: its original {check.refers_to} is in no WARC file")
         elif original.problems or original.record_type != "response":
             faults.append(f"{capture_id}: its original {check.refers_to} is not a whole response record")
@@ -97,40 +119,21 @@ def run(args: argparse.Namespace) -> int:
             faults.append(f"{capture_id}: its original {check.refers_to} has another URL or payload digest")
         else:
             originals += 1
-    for left in sorted(warc_dir.glob("*" + OPEN_SUFFIX)):
-        if not is_locked(left):
-            faults.append(f"{left.name}: left open by a killed crawl (the next crawl repairs and closes it)")
+    # the files' own faults first: one line names what many rows share
+    faults = ([f for damage in files.values() for f in damage.faults()]
+              + [f"WARC file {name} is missing: {count:,} captures rows point at it" for name, count in missing.items()]
+              + unindexed_files(data_dir, warc_dir, indexed, rows) + faults)
+    notes = left_open(data_dir, warc_dir, in_left_open)
 
-    files = len({r[2] for r in rows})
-    print(f"verify: {len(rows):,} captures in {files:,} WARC files: {len(rows) - revisits - in_progress:,} "
-          f"responses, {revisits:,} revisits ({originals:,} originals found), {in_progress:,} in a file still "
-          f"being written; {len(faults):,} faults")
+    print(f"verify: {len(rows):,} captures in {len({r[2] for r in rows}):,} WARC files: "
+          f"{len(rows) - revisits - in_progress:,} responses, {revisits:,} revisits ({originals:,} originals found), "
+          f"{in_progress:,} in a file still being written; {len(faults):,} faults")
     if unindexed:
         print(f"  note: {unindexed:,} originals have no captures row (a killed run); `baotinh index` restores rows")
+    for note in notes:
+        print(f"  note: {note}")
     for fault in faults[:SHOWN_FAULTS]:
         print(f"  FAULT {fault}")
     if len(faults) > SHOWN_FAULTS:
         print(f"  … and {len(faults) - SHOWN_FAULTS:,} more")
     return EXIT_FAULTS if faults else 0
-
-
-def unindexed_files(data_dir: Path, warc_dir: Path, indexed: dict[str, int], rows: list[tuple]) -> list[str]:
-    """A fault for each closed WARC file whose records are not all in the database (a crawl killed before
-    its rows were stored, a file copied in), with the command that puts them there."""
-    from archive.records import warcinfo_fields
-    from crawler.run.lock import RunLock
-
-    holder, alive = RunLock(data_dir).holder()
-    stored: dict[str, int] = {}
-    for row in rows:
-        stored[row[2]] = stored.get(row[2], 0) + 1
-    faults = []
-    for path in sorted(warc_dir.glob("*.warc.gz")):
-        if path.name in indexed and stored.get(path.name, 0) >= indexed[path.name]:
-            continue
-        if alive and holder is not None and warcinfo_fields(path).get("run-id") == holder.run_id:
-            continue  # the running crawl's: its rows are on their way
-        what = "has no rows in the database" if path.name not in indexed else "has rows missing"
-        fix = f"baotinh index --data-dir {data_dir}" + ("" if path.name not in indexed else " --rebuild")
-        faults.append(f"{path.name}: a closed WARC file that {what}; run `{fix}`")
-    return faults

@@ -182,6 +182,8 @@ class RunLife:
         await asyncio.to_thread(self.sink.close)
         self.stats.set_value("store/batches_written", self.sink.written)
         self.stats.set_value("store/batches_spooled", self.sink.spooled)
+        if self.store.damaged:  # the database cannot be read: the rows wait in the spool (crawler/commands/crawl)
+            self.stats.set_value("store/database_damaged", self.store.damaged)
         sites = self.sites()
         append_run(self.data_dir, {
             "run_id": self.run_id, "command": self.command, "started_at": self.started_at.isoformat(),

@@ -8,12 +8,16 @@ capture row is stored already are counted, not derived again: a stored capture r
 record (crawler.ingest.sink). Each record's `run_id` is the one in its file's warcinfo record, so a file
 indexed again gives the crawl's rows, row for row.
 
-- `index_warcs()` (`baotinh index`): the files without a `warc_files` row, or every file with `rebuild` (the
-  rows of a file read again replace its earlier rows), as a run of its own (`runs` row, command `index`).
+- `index_warcs()` (`baotinh index`): the files without a `warc_files` row, or every file with `rebuild` (each
+  record read again replaces its earlier rows), as a run of its own (`runs` row, command `index`).
 - `catch_up()`: the same for the files without a `warc_files` row, inside a crawl (crawler.ingest.recovery).
 
-Files still named `.open` are being written, or were left by a killed crawl (the next crawl repairs them):
-they are skipped. The site of a record is crawler.ingest.sites.SiteResolver's.
+A damaged file costs only what is damaged: the walk names each span that holds no whole record and goes on,
+the rows of every whole record are stored, and rows whose record the file no longer holds (cut short, a
+damaged gzip member) are kept, never deleted; both are counted (`index/damaged`, `index/lost_rows`) and the
+file is named in `IndexCounts.damaged_files`. Files still named `.open` are being written, or were left by a
+killed crawl (the next crawl repairs them): they are skipped. The site of a record is
+crawler.ingest.sites.SiteResolver's.
 
 Site templates (crawler.ingest.template_store): a file's records are derived with the sets its warcinfo record
 names, the ones the crawl that wrote it applied; with `rebuild`, with each site's current set instead. At the
@@ -78,6 +82,7 @@ class IndexCounts:
     runs: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)  # warcinfo run id -> site -> counts
     sites: dict[str, Site] = field(default_factory=dict)  # every site a record belonged to
     spooled: bool = False
+    damaged_files: list[str] = field(default_factory=list)  # files with bytes that are no whole record
 
     def count(self, run_id: str, site: str, member: Member, article: bool) -> None:
         archived_counts(self.runs.setdefault(run_id, {}).setdefault(site, Counter()), member, article)
@@ -98,6 +103,9 @@ class IndexResult:
     templates: str = ""  # which site templates the rows were made with (TemplatePlan.describe)
     learned: list[Outcome] = field(default_factory=list)  # site templates learned at the end
     not_learned: str | None = None  # why no site templates could be learned at the end
+    damaged: int = 0  # spans of WARC files that hold no whole record, and records that could not be read
+    lost_rows: int = 0  # rows kept whose record their file no longer holds
+    damaged_files: list[str] = field(default_factory=list)
 
 
 def warc_paths(warc_dir: Path) -> tuple[list[Path], int]:
@@ -126,6 +134,7 @@ class Catalog:
     indexed: set[str]  # files with a warc_files row
     sites: list[Site]
     stored: dict[str, bool]  # capture id -> has an article row, for the records of the files to read
+    rows_of: dict[str, set[str]] = field(default_factory=dict)  # file -> capture ids its rows name
 
 
 def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
@@ -136,10 +145,13 @@ def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
         indexed = {name for (name,) in con.execute("SELECT warc_file FROM warc_files").fetchall()}
         sites = sites_in_database(con)
         rows = con.execute(
-            "SELECT c.capture_id, a.article_id IS NOT NULL FROM captures c LEFT JOIN articles a "
+            "SELECT c.capture_id, a.article_id IS NOT NULL, c.warc_file FROM captures c LEFT JOIN articles a "
             "ON a.article_id = c.capture_id WHERE c.warc_file IN (SELECT unnest(?::VARCHAR[]))",
             [sorted(set(files))]).fetchall()
-    return Catalog(indexed, sites, dict(rows))
+    rows_of: dict[str, set[str]] = {}
+    for capture_id, _, warc_file in rows:
+        rows_of.setdefault(warc_file, set()).add(capture_id)
+    return Catalog(indexed, sites, {capture_id: article for capture_id, article, _ in rows}, rows_of)
 
 
 def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[list[Member], tuple[Any, ...]]], depth: int
@@ -157,25 +169,28 @@ def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[list[Member], tupl
 
 
 def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_id: str, rebuild: bool = False,
-                stored: dict[str, bool] | None = None, processes: int | None = None,
-                plan: TemplatePlan | None = None,
+                stored: dict[str, bool] | None = None, rows_of: dict[str, set[str]] | None = None,
+                processes: int | None = None, plan: TemplatePlan | None = None,
                 on_progress: Callable[[IndexProgress], None] | None = None) -> IndexCounts:
     """Derive and store the rows of `paths`; `stored` records (capture id -> is an article) are only counted.
 
     `run_id`: the run doing this, for `warc_files.run_id` and for records of a file without a warcinfo run id.
     `plan`: the site templates each file is derived with (none without one).
+    `rows_of` (file -> capture ids of its rows): rows whose record the file no longer holds whole are kept and
+    counted (`index/lost_rows`), never deleted: they may be all that is left of those pages.
     """
     plan = plan or TemplatePlan({})
     counts = IndexCounts()
     stored = {} if rebuild else (stored or {})
+    rows_of = rows_of or {}
     progress = IndexProgress(bytes_total=sum(p.stat().st_size for p in paths), files_total=len(paths))
     workers = processes or os.cpu_count() or 1
     sink = RowSink(store, BATCH_ROWS)
     pool = worker_pool(workers, start_worker, (resolver, plan.sets))
     try:
         for path in paths:
-            _index_file(path, run_id, sink, pool, resolver, stored, rebuild, counts, progress, workers, plan,
-                        on_progress)
+            _index_file(path, run_id, sink, pool, resolver, stored, rows_of.get(path.name, set()), counts,
+                        progress, workers, plan, on_progress)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         sink.close()
@@ -184,15 +199,16 @@ def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_
 
 
 def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecutor, resolver: SiteResolver,
-                stored: dict[str, bool], rebuild: bool, counts: IndexCounts, progress: IndexProgress,
+                stored: dict[str, bool], had_rows: set[str], counts: IndexCounts, progress: IndexProgress,
                 workers: int, plan: TemplatePlan, on_progress: Callable[[IndexProgress], None] | None) -> None:
+    # Rows are replaced record by record (a capture written again brings all its rows, Store.write), never a
+    # file's at once: a rebuild of a damaged file keeps the rows of every record it can no longer read.
     stats = counts.stats
     fields = warcinfo_fields(path)
     file_run = fields.get("run-id") or run_id
     chosen = plan.for_file(fields)
     in_file = Counter[str]()
-    if rebuild:
-        sink.add({}, replace_file=path.name)
+    whole: set[str] = set()
 
     def site_of(member: Member) -> Site:
         site = resolver.site_for(member.target_uri or "")
@@ -205,10 +221,12 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
             progress.bytes_done += member.length
             if member.problem is not None:
                 stats["index/damaged"] += 1
+                in_file["damaged"] += 1
                 logger.warning("%s at offset %d: %s", path.name, member.offset, member.problem)
                 continue
             if member.warc_type not in RECORD_TYPES:
                 continue
+            whole.add(member.record_id or "")
             if member.record_id in stored:  # derived already: counted, not read again
                 article = stored[member.record_id or ""]
                 counts.count(file_run, site_of(member).slug, member, article)
@@ -227,6 +245,8 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
         for member, result in zip(members, results, strict=True):
             if isinstance(result, Unreadable):
                 stats["index/unreadable"] += 1
+                in_file["damaged"] += 1
+                whole.discard(member.record_id or "")
                 logger.error("unreadable record: %s", result.error)
                 continue
             site_of(member)
@@ -245,6 +265,13 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
         progress.records, progress.articles = stats["index/records"], stats["store/articles"]
         if on_progress:
             on_progress(progress)
+    lost = len(had_rows - whole)
+    if in_file["damaged"] or lost:
+        counts.damaged_files.append(path.name)
+        stats["index/lost_rows"] += lost
+        logger.warning("%s is damaged: the rows of its %d whole record(s) are stored%s", path.name,
+                       in_file["captures"], f"; {lost} row(s) whose record it no longer holds are kept (restore the "
+                       "file from a copy; `baotinh verify` names them)" if lost else "")
     # after every record of the file: "this file is indexed" is stored only with (or after) all its rows
     sink.add({"warc_files": [{"warc_file": path.name, "run_id": run_id, "captures": in_file["captures"],
                               "articles": in_file["articles"], "indexed_at": datetime.now(UTC)}]})
@@ -269,7 +296,8 @@ def catch_up(store: Store, warc_dir: Path, resolver_sites: list[Site], registry:
         return IndexCounts()
     resolver = SiteResolver([*resolver_sites, *catalog.sites], registry)
     plan = plan_templates(templates, [warcinfo_fields(p) for p in todo], rebuild=False) if templates else None
-    return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, processes=processes, plan=plan)
+    return index_files(store, todo, resolver, run_id=run_id, stored=catalog.stored, rows_of=catalog.rows_of,
+                       processes=processes, plan=plan)
 
 
 @dataclass(frozen=True)
@@ -323,7 +351,7 @@ def index_warcs(
     counts = IndexCounts()
     try:
         counts = index_files(store, todo, resolver, run_id=run_id, rebuild=rebuild, stored=catalog.stored,
-                             processes=processes, plan=templates, on_progress=on_progress)
+                             rows_of=catalog.rows_of, processes=processes, plan=templates, on_progress=on_progress)
     except KeyboardInterrupt:
         status = "interrupted"
         raise
@@ -344,6 +372,8 @@ def index_warcs(
         errors=stats["index/errors"], seconds=(finished_at - started_at).total_seconds(),
         skipped_open=open_files, spooled=counts.spooled or store.spooled() > 0, stats=dict(stats),
         templates=templates.describe(), learned=learned, not_learned=not_learned,
+        damaged=stats["index/damaged"] + stats["index/unreadable"], lost_rows=stats["index/lost_rows"],
+        damaged_files=counts.damaged_files,
     )
 
 

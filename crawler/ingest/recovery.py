@@ -19,8 +19,9 @@ writing command runs first, plus the repair of what only a kill leaves.
    bytes, per site), and `state/runs.jsonl` gets its line.
 
 Rows are keyed (Store.write replaces), so doing this twice changes nothing. When another process holds the
-database, 4 and 5 wait for the next crawl (the files stay without their `warc_files` row until then). A
-file recovery cannot handle is logged and left as it is: the crawl goes on.
+database, or when the file is damaged (StoreDamaged), 4 and 5 wait for the next crawl (the files stay without
+their `warc_files` row until then). A file recovery cannot handle is logged and left as it is: the crawl goes
+on.
 
 `seed_journals()` rebuilds a site's `articles.jsonl` from the database when the file is missing (a data
 directory from before the state files, or `state/` deleted), so such a crawl does not fetch every article
@@ -60,7 +61,7 @@ from crawler.run.state import (
     site_folder,
 )
 from crawler.run.stats import archived_summary, jsonable_stats, totals
-from pipelines.database.store import CatalogUnreachable, Store, StoreBusy
+from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,10 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
         logger.warning("database %s is open in another process: WARC files without their rows are indexed "
                        "at the next crawl", store.where)
         counts = None
+    except StoreDamaged as e:  # the crawl goes on archiving; its rows wait in the spool
+        report.deferred = True
+        logger.error("%s: WARC files without their rows are indexed once it is restored or rebuilt", e)
+        counts = None
     # a disk or database fault, a catalog out of reach: the crawl goes on, the next start retries
     except (OSError, duckdb.Error, CatalogUnreachable) as e:
         report.deferred = True
@@ -193,8 +198,9 @@ def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts
             store.write({"runs": [{"run_id": stale.run_id, "command": stale.command, "started_at": started,
                                    "finished_at": None, "status": "killed",
                                    "stats": jsonable_stats(previous, sites)}]})
-    except (StoreBusy, CatalogUnreachable):
-        logger.info("database busy: run %s stays 'running' in the runs table", stale.run_id)
+    except (StoreBusy, StoreDamaged, CatalogUnreachable) as e:
+        why = {StoreBusy: "busy", StoreDamaged: "damaged"}.get(type(e), "out of reach")
+        logger.info("database %s: run %s stays 'running' in the runs table", why, stale.run_id)
     if finished:
         return  # killed after it had finished its rows (in the search refresh): nothing was lost
     if not any(r.get("run_id") == stale.run_id for r in read_runs(data_dir)):
@@ -229,7 +235,7 @@ def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:
                 "SELECT a.site, a.url, a.capture_id, c.warc_file, c.warc_offset, c.run_id FROM articles a "
                 "JOIN captures c USING (capture_id) WHERE a.site IN (SELECT unnest(?)) ORDER BY c.fetched_at",
                 [missing]).fetchall()
-    except (StoreBusy, CatalogUnreachable) as e:
+    except (StoreBusy, StoreDamaged, CatalogUnreachable) as e:
         logger.warning("database %s cannot be read (%s): articles archived before %s existed may be "
                        "fetched again", store.where, e, ARTICLES_FILE)
         return 0

@@ -35,16 +35,13 @@ class RowSink:
         self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
         self.pending: Batch = {}
         self.pending_rows = 0
-        self.replace: list[str] = []
         self.written = self.spooled = self.failed = 0
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="baotinh-store") if background else None
         self._last: Future[bool | None] | None = None
         self._lost = False  # set (in the writing thread) once a batch could not be written
 
-    def add(self, rows: Batch, replace_file: str | None = None) -> None:
-        """One unit of rows. `replace_file`: a WARC file whose earlier rows go first (a re-indexed file)."""
-        if replace_file is not None:
-            self.replace.append(replace_file)
+    def add(self, rows: Batch) -> None:
+        """One unit of rows (a record's, stored whole: its capture row replaces all earlier rows of the record)."""
         for table, table_rows in rows.items():
             if table_rows:
                 self.pending.setdefault(table, []).extend(table_rows)
@@ -55,26 +52,26 @@ class RowSink:
     def flush(self, force: bool = False) -> None:
         """Write what is pending (in the background thread if there is one); `force`: the `with_batch` rows
         even when nothing else is pending."""
-        if not self.pending and not self.replace and not force:
+        if not self.pending and not force:
             return
-        batch, replace = self.pending, self.replace
+        batch = self.pending
         if self.with_batch is not None:
             for table, rows in self.with_batch().items():
                 batch.setdefault(table, []).extend(rows)
-        if not batch and not replace:
+        if not batch:
             return
-        self.pending, self.pending_rows, self.replace = {}, 0, []
+        self.pending, self.pending_rows = {}, 0
         if self._writer is None:
-            self._count(self._write(batch, replace))
+            self._count(self._write(batch))
             return
-        self._last = self._writer.submit(self._write, batch, replace)
+        self._last = self._writer.submit(self._write, batch)
         self._last.add_done_callback(lambda f: self._count(f.result()))
 
-    def _write(self, batch: Batch, replace: list[str]) -> bool | None:
+    def _write(self, batch: Batch) -> bool | None:
         if self._lost:
             batch.pop("warc_files", None)  # a file with rows lost is not indexed: the next start reads it again
         try:
-            return self.store.write(batch, replace_files=replace)
+            return self.store.write(batch)
         except Exception as e:  # a row Arrow cannot take: say so; the rows come back from the WARC files
             self._lost = True
             logger.error("batch of %d rows not written to %s: %s: %s; its WARC files will be indexed again",

@@ -5,7 +5,7 @@ row, or all of them with `rebuild`), the site of each host (the sites in the dat
 and which records are stored already. Each WARC file is one task (crawler.ingest.spark_task: derive() over
 its records, its rows written as Parquet) — the unit cc-pyspark and the Archives Unleashed Toolkit use too:
 files rotate near 1 GB, so a large archive is thousands of tasks. The driver commits each file's Parquet in
-one transaction (its rows, replacing the file's earlier rows under `rebuild`, and its `warc_files` row), in
+one transaction (its rows, each record's replacing that record's earlier rows, and its `warc_files` row), in
 name order, while Spark works on the next wave of files; then the run's row and the sites seen.
 
 Local mode (`local[N]`) unless `master`: the executors run this Python, and bind to 127.0.0.1 only. On a
@@ -94,6 +94,7 @@ def index_on_spark(
     out = parquet_dir or data_dir / "spark" / run_id
     stats: Counter[str] = Counter()
     sites: dict[str, Site] = {}
+    damaged_files: list[str] = []
     status = "finished"
     progress = IndexProgress(bytes_total=sum(p.stat().st_size for p in todo), files_total=len(todo))
     context = spark_context(master, processes) if todo else None
@@ -103,7 +104,9 @@ def index_on_spark(
                           stored.get(p.name, {}), _templates_of(p, templates)) for p in todo]
         wave = max(1, (context.defaultParallelism if context else 1) * WAVE_TASKS)
         for result in _results(context, tasks, wave):
-            _commit(store, result, run_id, rebuild, stats, sites)
+            _commit(store, result, run_id, stats, sites)
+            if result.stats["index/damaged"] or result.stats["index/unreadable"]:
+                damaged_files.append(result.name)
             progress.bytes_done += (data_dir / "warc" / result.name).stat().st_size
             progress.files_done += 1
             progress.records, progress.articles = stats["index/records"], stats["store/articles"]
@@ -134,6 +137,8 @@ def index_on_spark(
         seconds=(finished_at - started_at).total_seconds(), skipped_open=open_files,
         spooled=store.spooled() > 0, stats=dict(stats),
         templates=templates.describe(), learned=learned, not_learned=not_learned,
+        damaged=stats["index/damaged"] + stats["index/unreadable"],
+        damaged_files=damaged_files,
     )
 
 
@@ -174,7 +179,7 @@ def _results(context: Any, tasks: list[FileTask], wave: int) -> Iterator[FileRes
             yield from results
 
 
-def _commit(store: Store, result: FileResult, run_id: str, rebuild: bool, stats: Counter[str],
+def _commit(store: Store, result: FileResult, run_id: str, stats: Counter[str],
             sites: dict[str, Site]) -> None:
     for line in result.errors:
         logger.error("%s", line)
@@ -182,8 +187,9 @@ def _commit(store: Store, result: FileResult, run_id: str, rebuild: bool, stats:
     stats["index/files"] += 1
     sites.update(result.sites)
     rows = read_parquet(Path(result.out))
-    # the file's rows and "this file is indexed" in one transaction
+    # the file's rows and "this file is indexed" in one transaction; as in the local index, rows are replaced
+    # record by record (Store.write), so the rows of a record a damaged file no longer holds are kept
     rows["warc_files"] = [{"warc_file": result.name, "run_id": run_id, "captures": result.captures,
                            "articles": result.articles, "indexed_at": datetime.now(UTC)}]
-    if not store.write(rows, replace_files=[result.name] if rebuild else ()):
+    if not store.write(rows):
         stats["index/spooled_files"] += 1

@@ -27,7 +27,7 @@ import duckdb
 
 from pipelines.database.extensions import ENV_EXTENSIONS, extension_directory, load_extension
 from pipelines.database.schema import rollback
-from pipelines.database.store import CatalogUnreachable, Store, StoreBusy
+from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 
 logger = logging.getLogger(__name__)
 
@@ -169,9 +169,10 @@ def refresh_store(store: Store, *, rebuild: bool = False) -> str:
         waiting = store.spooled()
         return f"search index not refreshed: {e}" + (f"; {waiting} batch(es) wait in {store.spool_dir}"
                                                      if waiting else "")
-    except StoreBusy:
+    except (StoreBusy, StoreDamaged) as e:
         waiting = store.spooled()
-        return (f"search index not refreshed: {store.path.name} is open in another process"
+        why = "is open in another process" if isinstance(e, StoreBusy) else f"cannot be read ({e.reason})"
+        return (f"search index not refreshed: {store.path.name} {why}"
                 + (f"; {waiting} batch(es) wait in {store.spool_dir} for the next run or `baotinh index`"
                    if waiting else ""))
     return str(result) + (f"; {merged} spooled batch(es) merged" if merged else "")

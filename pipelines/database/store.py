@@ -3,7 +3,9 @@
 A DuckDB file opened read-write by one process cannot be opened by another at all, so the store connects
 per batch and lets go at once: a researcher's shell can open the database between batches. When the file
 is busy (the shell holds it), the batch goes to a spool of Parquet files beside the database instead, and
-the spool is merged at the next write that gets the lock. Nothing is lost either way.
+the spool is merged at the next write that gets the lock. Nothing is lost either way. A file that is cut
+short or corrupt is damaged, not busy (pipelines.database.damage): connect() raises StoreDamaged, and write()
+spools the batch all the same (its rows are in the WARC files too) until the file is restored or rebuilt.
 
 Tables are created from `queries/schema.sql`, the one place the schema is written (pipelines.database.schema).
 
@@ -32,12 +34,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
 from pipelines.database.lake import CatalogUnreachable, LakeCatalog
 from pipelines.database.schema import apply_schema, rollback, schema_sql
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DB_NAME", "Batch", "CatalogUnreachable", "Store", "StoreBusy", "data_store", "schema_sql"]
+__all__ = ["DB_NAME", "Batch", "CatalogUnreachable", "Store", "StoreBusy", "StoreDamaged", "data_store", "schema_sql"]
 
 DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 
@@ -90,6 +93,8 @@ class Store:
         self._schema_ready = False
         self.busy_logged = False
         self.unreachable_logged = False
+        self.damage_logged = False
+        self.damaged: str | None = None  # why the file could not be read, once a connection found it damaged
 
     @property
     def where(self) -> str:
@@ -103,8 +108,9 @@ class Store:
     @contextmanager
     def connect(self, read_only: bool = False, wait: float = 0.0) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection, closed on exit. `wait` seconds are spent retrying while another process holds the
-        file (a crawl holds it for a batch at a time); then StoreBusy. With a catalog: CatalogUnreachable when it
-        cannot be opened."""
+        file (a crawl holds it for a batch at a time); then StoreBusy. A file cut short or corrupt raises
+        StoreDamaged, when it is opened or when a query in the block reaches the damage. With a catalog:
+        CatalogUnreachable when it cannot be opened."""
         if self.catalog is not None:
             with self._catalog_connection(read_only) as con:
                 yield con
@@ -112,21 +118,30 @@ class Store:
         deadline = time.monotonic() + wait
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        replay = self.path.with_name(self.path.name + ".wal").exists()
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
                 break
             except duckdb.IOException as e:
                 if not _is_lock_error(e):
+                    self._raise_if_damaged(e)
                     raise
                 if time.monotonic() >= deadline:
                     raise StoreBusy(f"{self.path} is open in another process") from e
                 time.sleep(0.05)
         try:
+            problem = None if replay else size_problem(con, self.path)
+            if problem is not None:
+                self.damaged = problem
+                raise StoreDamaged(self.path, problem)
             if not self._schema_ready and not read_only:
                 apply_schema(con)
                 self._schema_ready = True
             yield con
+        except duckdb.Error as e:
+            self._raise_if_damaged(e)
+            raise
         finally:
             con.close()
 
@@ -162,6 +177,11 @@ class Store:
                 time.sleep(wait * (0.5 + random.random()))
                 wait = min(wait * 2, 2.0)
         raise AssertionError("unreachable")
+    def _raise_if_damaged(self, error: duckdb.Error) -> None:
+        reason = damage_reason(error, self.path)
+        if reason is not None:
+            self.damaged = reason
+            raise StoreDamaged(self.path, reason) from error
 
     def ensure_schema(self) -> None:
         with self.connect():
@@ -199,6 +219,14 @@ class Store:
                 self.busy_logged = True
             self._spool(batch, replace_files)
             return False
+        except StoreDamaged as e:
+            # no waiting helps: the rows wait in the spool (and are in the WARC files) until the file is
+            # restored or rebuilt
+            if not self.damage_logged:
+                logger.error("%s; keeping rows in %s", e, self.spool_dir)
+                self.damage_logged = True
+            self._spool(batch, replace_files)
+            return False
         except duckdb.Error as e:
             # a schema or disk problem must not cost the batch: keep it for the next merge
             logger.error("cannot write to %s (%s); batch kept in %s", self.where, e, self.spool_dir)
@@ -232,6 +260,13 @@ class Store:
                 _delete_files(con, list(replace_files))
             tables = {t: rows if isinstance(rows, pa.Table) else to_arrow(rows)
                       for t, rows in batch.items() if rows is not None and len(rows)}
+            if "captures" in tables:
+                # A capture written again (a record indexed again) is replaced with all that was derived from
+                # it, also when it now gives no article: a record's rows are one unit (crawler.ingest.sink).
+                con.register("_captures", tables["captures"])
+                for derived in (*CHILD_TABLES, "articles"):
+                    con.execute(f"DELETE FROM {derived} WHERE article_id IN (SELECT capture_id FROM _captures)")
+                con.unregister("_captures")
             if "articles" in tables:
                 # An article written again is replaced with its images and figures as a whole, also when it
                 # now has none of them.
