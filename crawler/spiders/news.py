@@ -31,6 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
+from archive.capture import NotArchived
 from crawler.ingest.article_page import is_article_page
 from crawler.ingest.decode import page_text
 from crawler.middlewares.guards import Rejected
@@ -252,6 +253,9 @@ class NewsSpider(Spider):
             return
         if failure.check(AlreadyArchived):
             return  # an archived article reached through a redirect: counted as already_archived
+        if failure.check(NotArchived):
+            stats.inc_value(f"site/{slug}/not_archived")  # the disk is full (said once): the next run fetches it
+            return
         if failure.check(HttpError):
             status = failure.value.response.status
             if request.url.endswith("/sitemap.xml") and status == 404:
