@@ -66,6 +66,9 @@ BAOTINH_RUN_ID = None  # set by the command line; else by crawler.run.identity.R
 BAOTINH_COMMAND = "crawl"
 BAOTINH_PROGRESS_INTERVAL = 10.0
 BAOTINH_PREVIOUS_RUN = None  # set by the command line when it took the run lock: the killed run it found there
+# Set aside in state/ while a run lasts (crawler.run.reserve): on a full disk it is freed so that the run can
+# still write its own record (its runs.jsonl line, its runs row). 0 = none.
+BAOTINH_SPACE_RESERVE = 1024 * 1024
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
