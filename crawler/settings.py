@@ -59,6 +59,9 @@ BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older last
 GUARD_MAX_BODY = 16 * 1024 * 1024  # bodies are cut here and archived with WARC-Truncated: length
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # decompressed size at which a gzip/br body is refused (decompression bomb)
 DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySizeLimit logs its own
+# A body shorter than its Content-Length (the connection closed early) comes with the bytes that arrived:
+# archived with WARC-Truncated: disconnect, then retried, and an error once the retries are spent (CutShort).
+DOWNLOAD_FAIL_ON_DATALOSS = False
 
 # -- data directory -----------------------------------------------------------------------------------------
 BAOTINH_DATA_DIR = "data"
@@ -96,6 +99,7 @@ DOWNLOADER_MIDDLEWARES = {
     # nearer the network than HttpCompression (590) and Redirect (600): bodies as sent, every hop
     "archive.capture.WarcCapture": 950,
     "crawler.middlewares.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
+    "crawler.middlewares.guards.CutShort": 930,  # after WarcCapture archived a body cut short: retry it
     "crawler.middlewares.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
     # after RedirectMiddleware (600): sees the requests it schedules for each hop; before WarcCapture (950)
     "crawler.middlewares.incremental.Incremental": 620,
