@@ -47,7 +47,13 @@ BAOTINH_LOOPBACK_UNTHROTTLED = True
 
 # -- discovery (crawler.spiders.news) -----------------------------------------------------------------------
 BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
-BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
+# Bounds of one run, so that a tag cloud or a page of 20,000 links cannot run away. Pages requested per site
+# and run (`--max-pages`; 0 = no cap): a cron run every few hours of a provincial paper (50-150 articles a
+# day) needs a few hundred; 5,000 lets a first run take in a good part of the backlog, and the next runs go on
+# from there. Links followed from one page (article-like links first; 0 = no cap): a home page has a few
+# hundred.
+BAOTINH_MAX_PAGES = 5000
+BAOTINH_MAX_LINKS_PER_PAGE = 1000
 BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
 # incremental (crawler.middlewares.incremental over crawler.run.state): archived article URLs are skipped, also
 # when a redirect leads to them, unless BAOTINH_REFRESH (`--refresh`); discovery pages are asked conditionally
