@@ -227,3 +227,32 @@ def test_sigterm_once_the_run_has_ended_keeps_its_exit_code(slow: HostileServer,
     assert code == 0, stderr[-3000:]
     assert [r["status"] for r in read_runs(data)] == ["finished"]
     assert sql(data, "SELECT status FROM runs") == [("finished",)]
+
+
+def test_a_run_that_cannot_write_its_line_leaves_it_in_the_lock_file(slow: HostileServer, tmp_path: Path) -> None:
+    """Where runs.jsonl cannot be written (here a folder stands in its place; on a full disk, no room even
+    after the reserve), the run says so in one line and leaves how it ended in the lock file: status shows
+    it, and the next start records it and says so."""
+    data = tmp_path / "data"
+    blocked = data / "state" / "runs.jsonl"
+    blocked.mkdir(parents=True)
+    first = run_baotinh("crawl", "--start-url", slow.base_url + "/", "--data-dir", str(data))
+    assert first.returncode == 0, first.stderr[-3000:]  # the run itself finished
+    assert "cannot write runs.jsonl" in first.stderr and "the lock file keeps how this run ended" in first.stderr
+    assert "Traceback" not in first.stderr
+    holder, alive = RunLock(data).holder()
+    assert holder is not None and holder.ended == "finished" and not alive
+    blocked.rmdir()
+    text, as_json = status_of(data)
+    assert f"run {holder.run_id} (pid {holder.pid}) ended (finished) but could not record it" in text
+    assert as_json["runs"][0]["status"] == "finished" and as_json["runs"][0]["recorded"] is False
+
+    rerun = run_baotinh("crawl", "--start-url", slow.base_url + "/", "--data-dir", str(data), check=True)
+    assert f"the previous run ended (finished) but could not record it (pid {holder.pid}, run {holder.run_id}" \
+        in rerun.stderr
+    recorded, this = read_runs(data)
+    assert (recorded["run_id"], recorded["status"], recorded["recorded_by"]) == (
+        holder.run_id, "finished", this["run_id"])
+    assert recorded["totals"]["articles"] == ARTICLES
+    assert sql(data, "SELECT status FROM runs WHERE run_id = ?", holder.run_id) == [("finished",)]
+    assert RunLock(data).path.read_text() == ""

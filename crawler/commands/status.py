@@ -20,7 +20,7 @@ VIETNAM = timezone(timedelta(hours=7))
 DEAD_RUN = {
     "killed": "run {run_id} (pid {pid}) was killed: the next crawl recovers it",
     "forced": "run {run_id} (pid {pid}) was forced to stop: the next crawl indexes what it archived and records it",
-    "failed": "run {run_id} (pid {pid}) ended {ended} and could not record it: the next crawl records it",
+    "failed": "run {run_id} (pid {pid}) ended ({ended}) but could not record it: the next crawl records it",
 }
 
 
