@@ -22,7 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,8 +79,12 @@ def slow() -> Iterator[HostileServer]:
         yield server
 
 
-def articles_asked(server: HostileServer, since: int) -> Callable[[], int]:
-    return lambda: sum(p.startswith("/bai/") for p in server.requested[since:])
+def crawl_until(server: HostileServer, data: Path, articles: int, *extra: str) -> LiveCrawl:
+    """A crawl started, once it has asked for `articles` article pages (a few to go: 12 at 0.4 s each)."""
+    before = len(server.requested)
+    crawl = LiveCrawl(server.base_url, data, *extra)
+    assert wait_for(lambda: sum(p.startswith("/bai/") for p in server.requested[before:]) >= articles)
+    return crawl
 
 
 def summary(stderr: str) -> str:
@@ -105,9 +109,7 @@ def assert_all_stored_once(data: Path) -> None:
 def test_one_signal_interrupts_the_run_and_it_records_itself(slow: HostileServer, tmp_path: Path,
                                                              sig: signal.Signals) -> None:
     data = tmp_path / "data"
-    before = len(slow.requested)
-    crawl = LiveCrawl(slow.base_url, data)
-    assert wait_for(lambda: articles_asked(slow, before)() >= 3)
+    crawl = crawl_until(slow, data, 3)
     crawl.send(sig)
     code, stderr = crawl.end()
     assert code == 1, stderr[-3000:]
@@ -127,9 +129,7 @@ def test_one_signal_interrupts_the_run_and_it_records_itself(slow: HostileServer
 
 def test_ctrl_c_twice_is_a_forced_stop_recorded_as_forced(slow: HostileServer, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    before = len(slow.requested)
-    crawl = LiveCrawl(slow.base_url, data)
-    assert wait_for(lambda: articles_asked(slow, before)() >= 4)
+    crawl = crawl_until(slow, data, 4)
     crawl.send(signal.SIGINT)
     assert wait_for(lambda: crawl.log_says("Received SIGINT, shutting down gracefully"))
     crawl.send(signal.SIGINT)  # "Send again to force"
@@ -163,9 +163,7 @@ def test_ctrl_c_twice_is_a_forced_stop_recorded_as_forced(slow: HostileServer, t
 
 def test_a_killed_run_shows_in_status_before_the_next_start(slow: HostileServer, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    before = len(slow.requested)
-    crawl = LiveCrawl(slow.base_url, data)
-    assert wait_for(lambda: articles_asked(slow, before)() >= 3)
+    crawl = crawl_until(slow, data, 3)
     os.killpg(crawl.process.pid, signal.SIGKILL)
     code, _ = crawl.end()
     assert code == -signal.SIGKILL
@@ -181,9 +179,8 @@ def test_a_rerun_killed_in_its_catch_up_leaves_no_run_running(slow: HostileServe
     """A is killed with its row in the database; B, starting, is killed before it could record A; C records
     both (A from the database, B from the lock file)."""
     data = tmp_path / "data"
-    before = len(slow.requested)
-    first = LiveCrawl(slow.base_url, data, "--set", "STORE_FLUSH_INTERVAL=0.2")
-    assert wait_for(lambda: articles_asked(slow, before)() >= 4 and bool(running_rows(data)))
+    first = crawl_until(slow, data, 4, "--set", "STORE_FLUSH_INTERVAL=0.2")
+    assert wait_for(lambda: bool(running_rows(data)))
     os.killpg(first.process.pid, signal.SIGKILL)
     first.end()
     (a_run,) = running_rows(data)
