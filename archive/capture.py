@@ -15,6 +15,11 @@ A 304 whose request carries `request.meta["warc_confirms"]` (an `archive.digests
 capture its validators came from, set by crawler.middlewares.incremental) is written as a revisit record of
 profile server-not-modified that refers to that capture (archive.writer).
 
+A write that fails stops the crawl. A full disk is said once, in one line (archive.space), and the close
+reason is `disk_full`; the response in hand and those still in flight are dropped as `NotArchived` (the
+writer has cut its file back to the last whole fetch), and the next run fetches them. Any other write error
+closes the spider with `archive_error`.
+
 It keeps the digest index (archive.digests) that turns an unchanged 2xx body into a revisit record across
 runs. `.open` files a killed crawl left are repaired before it starts, by the run's recovery
 (crawler.extensions.run_life).
@@ -36,11 +41,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.digests import FILE_NAME as DIGESTS_FILE
 from archive.digests import DigestIndex, Original
+from archive.space import disk_is_full, is_disk_full, stop_for_full_disk
 from archive.writer import Exchange, RecordRef, WarcFileWriter
 
 if TYPE_CHECKING:
@@ -61,6 +67,11 @@ STARTED_KEY = "_archive_started"
 TRUNCATION_FLAGS = {"download_stopped": "length", "dataloss": "disconnect"}
 # Credentials never go into an archive handed to researchers.
 PRIVATE_REQUEST_HEADERS = {b"cookie", b"authorization", b"proxy-authorization"}
+
+
+class NotArchived(IgnoreRequest):
+    """A response that could not be archived because the disk is full: the crawl is stopping (said once, by
+    archive.space), and the page is fetched again by the next run."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class WarcCapture:
         self.crawler = crawler
         self.writer = writer
         self.stats = crawler.stats
+        self.stopped = False  # stop(): a forced stop, nothing more is written
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -154,12 +166,21 @@ class WarcCapture:
             truncated=next((TRUNCATION_FLAGS[f] for f in response.flags if f in TRUNCATION_FLAGS), None),
             confirms=request.meta.get(CONFIRMS_KEY) if response.status == 304 else None,
         )
+        if self.stopped or disk_is_full(self.crawler):
+            # stopping (forced, or for a full disk): what is still in flight is not archived; the next run fetches it
+            self.stats.inc_value("archive/not_written")
+            raise NotArchived(f"{response.url} not archived: the crawl is stopping")
         try:
             ref = self.writer.write_exchange(exchange)
         except OSError as e:
-            # A full disk or a vanished directory must stop the crawl: pages we cannot archive are lost pages.
-            logger.error("cannot write WARC record for %s: %s; stopping the crawl", response.url, e)
+            # Pages we cannot archive are lost pages: the crawl stops. The file was cut back to its last whole
+            # fetch (archive.writer), so it ends where the archive is true.
             self.stats.inc_value("archive/errors")
+            if is_disk_full(e):
+                where = e.filename or self.writer.directory / (self.writer.current_file or "")
+                stop_for_full_disk(self.crawler, Path(where), e)
+                raise NotArchived(f"{response.url} not archived: {e}") from e
+            logger.error("cannot write WARC record for %s: %s; stopping the crawl", response.url, e)
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
             raise
@@ -196,6 +217,11 @@ class WarcCapture:
         )
         self.crawler.signals.send_catch_log(signal=capture_written, capture=capture, exchange=exchange)
         return response
+
+    def stop(self) -> None:
+        """Write nothing more and close the current file (a forced stop: the reactor is stopping)."""
+        self.stopped = True
+        self.writer.close()  # writes happen on the reactor thread: the file ends with a whole fetch
 
     def spider_closed(self) -> None:
         self.writer.close()

@@ -10,6 +10,10 @@ With a DigestIndex, a 2xx response with a body whose payload was already archive
 as a revisit record (profile identical-payload-digest): HTTP headers kept, body left out (`WARC-Truncated:
 length`), `WARC-Refers-To*` naming the original.
 
+A write that fails (a full disk) is cut back: the file is truncated to where the fetch's first record began,
+so it always ends with a whole fetch (response, request and any metadata record), and the error is raised
+for the caller to stop the crawl. A digest index entry is added only once its fetch is whole on disk.
+
 A 304 that answers a conditional request (the exchange names the capture it `confirms`) is written as a revisit
 record of profile server-not-modified: `WARC-Refers-To*` name that capture, and the record has no block at
 all, because replay tools serve a revisit's own HTTP headers with its original's body, and pywb serves any 3xx
@@ -20,11 +24,13 @@ revisit (304 included) as an empty answer. The 304's status line and headers, as
 from __future__ import annotations
 
 import base64
+import errno
 import fcntl
 import hashlib
 import io
 import os
 import socket
+import sqlite3
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +45,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.digests import DigestIndex, Original
 from archive.repair import OPEN_SUFFIX
+from archive.space import is_disk_full
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -142,7 +149,7 @@ class WarcFileWriter:
         self._builder = _Builder(warc_version="WARC/1.1")
         self._make_id = make_id or self._builder._make_warc_id
         self._serial = 0
-        self._fh: io.BufferedWriter | None = None
+        self._fh: io.FileIO | None = None  # unbuffered: a failed write leaves nothing pending to cut back
         self._name: str | None = None
         self._warcinfo_id: str | None = None
         self.files_closed: list[str] = []
@@ -158,13 +165,20 @@ class WarcFileWriter:
         ts = stamp.strftime("%Y%m%d%H%M%S") + f"{stamp.microsecond // 1000:03d}"
         name = f"{self.prefix}-{ts}-{self._serial:05d}-{self.hostname}.warc.gz"
         self._serial += 1
-        self._fh = open(self.directory / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115 - kept open across writes
+        path = self.directory / (name + OPEN_SUFFIX)
+        self._fh = open(path, "xb", buffering=0)  # noqa: SIM115 - kept open across writes
         fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # "live, don't repair" to other processes
         self._name = name
         record = self._builder.create_warcinfo_record(name, self.info)
         record.rec_headers.replace_header("WARC-Record-ID", self._make_id())
         self._warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
-        self._write(record)
+        try:
+            self._write(record)
+        except OSError:  # not even the warcinfo record fits: no file rather than an empty one
+            self._fh.close()
+            path.unlink(missing_ok=True)
+            self._fh = self._name = self._warcinfo_id = None
+            raise
 
     def close(self) -> None:
         """Finish the current file and drop its `.open` suffix."""
@@ -198,9 +212,23 @@ class WarcFileWriter:
         member = compressor.compress(buffer.getvalue()) + compressor.flush()
         assert self._fh is not None
         offset = self._fh.tell()
-        self._fh.write(member)
-        self._fh.flush()  # a killed crawl loses at most the record being written
+        self._append(member)  # unbuffered: a killed crawl loses at most the record being written
         return offset, len(member)
+
+    def _append(self, data: bytes) -> None:
+        assert self._fh is not None
+        view = memoryview(data)
+        while view:  # a write to a filling disk may take part of the bytes before it fails
+            written = self._fh.write(view)
+            if not written:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[written:]
+
+    def _cut_back(self, offset: int) -> None:
+        """Truncate the current file to `offset`, where the fetch that could not be written whole began."""
+        assert self._fh is not None
+        os.ftruncate(self._fh.fileno(), offset)  # frees blocks: works on a full disk
+        self._fh.seek(offset)
 
     def append_members(self, members: Sequence[bytes]) -> tuple[str, list[int]]:
         """Append whole gzip members (records copied byte for byte from another file) as one group.
@@ -210,15 +238,30 @@ class WarcFileWriter:
         self.room()
         assert self._fh is not None and self._name is not None
         offsets = []
-        for member in members:
-            offsets.append(self._fh.tell())
-            self._fh.write(member)
-        self._fh.flush()
+        start = self._fh.tell()
+        try:
+            for member in members:
+                offsets.append(self._fh.tell())
+                self._append(member)
+        except OSError:
+            self._cut_back(start)
+            raise
         return self._name, offsets
 
     def write_exchange(self, exchange: Exchange) -> RecordRef:
-        """Write the response (or revisit) record, then the request record concurrent to it; return the first's ref."""
+        """Write the response (or revisit) record, then the request record concurrent to it; return the first's ref.
+
+        On an error (a full disk: OSError) the file is cut back to where this fetch began, and the error raised."""
         self._ensure_room()
+        assert self._name is not None and self._fh is not None
+        start = self._fh.tell()
+        try:
+            return self._write_group(exchange)
+        except Exception:
+            self._cut_back(start)
+            raise
+
+    def _write_group(self, exchange: Exchange) -> RecordRef:
         assert self._name is not None
         date = datetime_to_iso_date(exchange.date.astimezone(UTC).replace(tzinfo=None), use_micros=True)
         response_id = self._make_id()
@@ -270,10 +313,15 @@ class WarcFileWriter:
         encoded = any(k.lower() == b"content-encoding" and v.strip().lower() not in (b"", b"identity")
                       for k, v in headers)
         offset, length = self._write(record, ENCODED_GZIP_LEVEL if encoded and original is None else GZIP_LEVEL)
-        if dedupable and original is None and self.digests is not None:
-            # only now that the record is whole on disk may a later revisit point at it
-            self.digests.add(Original(exchange.url, digest, response_id, date, self._name, offset))
         self._write_request(exchange, response_id, common, http_version)
+        if dedupable and original is None and self.digests is not None:
+            # only now that the fetch is whole on disk may a later revisit point at it
+            try:
+                self.digests.add(Original(exchange.url, digest, response_id, date, self._name, offset))
+            except sqlite3.Error as e:  # the fetch is cut back with its entry: stored in full by the next run
+                if is_disk_full(e):  # "database or disk is full"
+                    raise OSError(errno.ENOSPC, f"{e} (the digest index)", str(self.digests.path)) from e
+                raise
         return RecordRef(self._name, offset, length, response_id, digest, exchange.date,
                          refers_to=original.record_id if original else None, warc_date=date, original=original,
                          truncated=response_headers.get("WARC-Truncated"))

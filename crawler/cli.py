@@ -58,12 +58,24 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+def _exiting() -> None:
+    """The command's work is done: a SIGTERM or Ctrl-C while Python shuts down (module teardown takes up to a
+    second after a crawl) is ignored, so the exit code stays the command's instead of 143. Ignoring is the
+    only way that lasts: Python puts back the default action of any signal it handles in Python as it
+    finalizes, but leaves an ignored signal ignored."""
+    for late in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(late, signal.SIG_IGN)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The command line; `argv` None: this process is the `baotinh` program (sys.argv)."""
     args = build_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)
+    code: int | None = None
     try:
-        code = args.func(args)
+        result = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, while we can still say nothing about it
+        code = result
         return code
     except (UsageError, RegistryError) as e:
         print(f"baotinh: error: {e}", file=sys.stderr)
@@ -88,4 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print("baotinh: stopped by SIGTERM", file=sys.stderr)
         return EXIT_TERMINATED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if argv is None and code is not None:
+            _exiting()
+        else:
+            signal.signal(signal.SIGTERM, previous)  # called from Python (the tests): leave no handler behind

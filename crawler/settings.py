@@ -48,7 +48,13 @@ BAOTINH_LOOPBACK_UNTHROTTLED = True
 
 # -- discovery (crawler.spiders.news) -----------------------------------------------------------------------
 BAOTINH_LISTING_DEPTH = 2  # home (0) -> category (1) -> category page 2 (2); articles are never followed
-BAOTINH_MAX_PAGES = 0  # per site and run; 0 = no cap
+# Bounds of one run, so that a tag cloud or a page of 20,000 links cannot run away. Pages requested per site
+# and run (`--max-pages`; 0 = no cap): a cron run every few hours of a provincial paper (50-150 articles a
+# day) needs a few hundred; 5,000 lets a first run take in a good part of the backlog, and the next runs go on
+# from there. Links followed from one page (article-like links first; 0 = no cap): a home page has a few
+# hundred.
+BAOTINH_MAX_PAGES = 5000
+BAOTINH_MAX_LINKS_PER_PAGE = 1000
 BAOTINH_SITES_FILE = None  # None = the bundled crawler/sites.toml
 # incremental (crawler.middlewares.incremental over crawler.run.state): archived article URLs are skipped, also
 # when a redirect leads to them, unless BAOTINH_REFRESH (`--refresh`); discovery pages are asked conditionally
@@ -60,6 +66,9 @@ BAOTINH_SINCE = None  # `--since 2026-03-01`: sitemap entries with an older last
 GUARD_MAX_BODY = 16 * 1024 * 1024  # bodies are cut here and archived with WARC-Truncated: length
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # decompressed size at which a gzip/br body is refused (decompression bomb)
 DOWNLOAD_WARNSIZE = 0  # Scrapy's 32 MB warning would come after the cut; BodySizeLimit logs its own
+# A body shorter than its Content-Length (the connection closed early) comes with the bytes that arrived:
+# archived with WARC-Truncated: disconnect, then retried, and an error once the retries are spent (CutShort).
+DOWNLOAD_FAIL_ON_DATALOSS = False
 
 # -- data directory -----------------------------------------------------------------------------------------
 BAOTINH_DATA_DIR = "data"
@@ -73,6 +82,9 @@ BAOTINH_PREVIOUS_RUN = None  # set by the command line when it took the run lock
 # so a Scrapyd node is configured once, in the environment of its daemon (pipelines.database.lake).
 BAOTINH_CATALOG = os.environ.get("BAOTINH_CATALOG") or None
 BAOTINH_CATALOG_DATA_PATH = os.environ.get("BAOTINH_CATALOG_DATA_PATH") or None
+# Set aside in state/ while a run lasts (crawler.run.reserve): on a full disk it is freed so that the run can
+# still write its own record (its runs.jsonl line, its runs row). 0 = none.
+BAOTINH_SPACE_RESERVE = 1024 * 1024
 
 # -- archive (archive.capture) ------------------------------------------------------------------------------
 ARCHIVE_ENABLED = True
@@ -111,6 +123,7 @@ DOWNLOADER_MIDDLEWARES = {
     # nearer the network than HttpCompression (590) and Redirect (600): bodies as sent, every hop
     "archive.capture.WarcCapture": 950,
     "crawler.middlewares.guards.BodySizeLimit": 940,  # before HttpCompression (590) sees the response
+    "crawler.middlewares.guards.CutShort": 930,  # after WarcCapture archived a body cut short: retry it
     "crawler.middlewares.guards.RedirectLoopGuard": 610,  # before RedirectMiddleware (600) follows a hop
     # after RedirectMiddleware (600): sees the requests it schedules for each hop; before WarcCapture (950)
     "crawler.middlewares.incremental.Incremental": 620,

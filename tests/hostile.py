@@ -8,6 +8,13 @@ Rules come from the `[hostile]` table of a site's `_site.toml` and/or the `hosti
     "/bai/treo-*"    = { kind = "stall" }                      # never answers (until the server stops)
     "/bai/nhi-*"     = { kind = "binary", size = 20000 }       # bytes 0-255 as text/html
     "/bai/tin-so-7-*" = { kind = "hold" }                      # the first request waits for release()
+    "/bai/dut-*"     = { kind = "short", times = 1 }           # half the file, then the connection closes
+    "/the/*"         = { kind = "links", count = 20000 }       # a page of that many links to /the/N.html
+
+`short` announces the whole file's Content-Length, sends half of it and closes the connection (a server
+that dies mid-answer), the first `times` requests of each path (every request without `times`); later
+requests get the file. `links` answers any path with a small listing page: `count` links (default 0) to
+`/the/0.html` … under the same folder, so one rule makes a tag cloud of any size.
 
 `held` is set when a request is being held, so a test can wait on it instead of sleeping.
 """
@@ -17,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import threading
+from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -33,6 +41,7 @@ class HostileServer(SiteServer):
         self.released = threading.Event()
         self._hold_used = False
         self._hostile_lock = threading.Lock()
+        self._cut: Counter[str] = Counter()
         # built before serving: compressing takes longer than a test's download timeout
         self._bombs = {int(r["size"]): gzip.compress(b" " * int(r["size"]), compresslevel=9, mtime=0)
                        for r in self.hostile.values() if r["kind"] == "gzip-bomb"}
@@ -71,6 +80,30 @@ class HostileServer(SiteServer):
             if kind == "gzip-bomb":
                 body = self._bombs[int(rule["size"])]
                 self._send(handler, "text/html; charset=utf-8", len(body), {"Content-Encoding": "gzip"})
+                if not head:
+                    handler.wfile.write(body)
+                return True
+            if kind == "short":
+                with self._hostile_lock:
+                    self._cut[path] += 1
+                    due = "times" not in rule or self._cut[path] <= int(rule["times"])
+                file = self.resolve(path)
+                if not due or file is None:
+                    return False  # the usual answer
+                body = file.read_bytes()
+                self._send(handler, "text/html; charset=utf-8", len(body))
+                if not head:
+                    handler.wfile.write(body[: len(body) // 2])
+                    handler.wfile.flush()
+                handler.close_connection = True  # and the server closes it: the rest never comes
+                return True
+            if kind == "links":
+                count = int(rule.get("count", 0))
+                folder = path.rsplit("/", 1)[0]
+                items = "".join(f'<li><a href="{folder}/{n}.html">{n}</a></li>' for n in range(count))
+                body = (f'<html><head><meta property="og:type" content="website"><title>{path}</title></head>'
+                        f"<body><ul>{items}</ul></body></html>").encode()
+                self._send(handler, "text/html; charset=utf-8", len(body))
                 if not head:
                     handler.wfile.write(body)
                 return True

@@ -89,7 +89,8 @@ def test_wrong_charset_label_is_caught(bad: BadCrawl) -> None:
 
 def test_huge_body_is_cut_and_archived_as_truncated(bad: BadCrawl) -> None:
     assert bad.status("/bai/rat-lon-300004.html") == [200]
-    assert bad.site["truncated"] == 1 and bad.logged("rat-lon-300004", "archived as truncated")
+    # this one, and the three attempts the server cut short (test_body_cut_short_*)
+    assert bad.site["truncated"] == 4 and bad.logged("rat-lon-300004", "archived as truncated")
     assert sql(bad.data, "SELECT count(*) FROM articles WHERE url LIKE '%-300004.html'") == [(0,)]
     for path in (bad.data / "warc").glob("*.warc.gz"):
         with open(path, "rb") as fh:
@@ -133,6 +134,45 @@ def test_empty_200_is_recorded(bad: BadCrawl) -> None:
     assert bad.site["empty"] == 1 and bad.logged("rong-300011", "empty body")
 
 
+def disconnect_records(bad: BadCrawl, path: str) -> list[tuple[str | None, int, int]]:
+    """(WARC-Truncated, body bytes stored, Content-Length as served) of each response record of `path`."""
+    found = []
+    for warc in sorted((bad.data / "warc").glob("*.warc.gz")):
+        with open(warc, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI").endswith(path):
+                    found.append((record.rec_headers.get_header("WARC-Truncated"),
+                                  len(record.content_stream().read()),
+                                  int(record.http_headers.get_header("Content-Length"))))
+    return found
+
+
+def test_body_cut_short_by_the_server_is_archived_and_retried(bad: BadCrawl) -> None:
+    """The server sends half the announced body, then closes: each attempt is archived with the bytes that
+    came, marked WARC-Truncated: disconnect; after the retry it is an error, and no article."""
+    path = "/bai/dut-300012.html"
+    assert bad.status(path) == [200, 200]  # the first try and one retry (RETRY_TIMES=1)
+    records = disconnect_records(bad, path)
+    assert len(records) == 2
+    for truncated, stored, declared in records:
+        assert truncated == "disconnect" and 0 < stored < declared
+    assert bad.site["error_reasons/dataloss"] == 1
+    assert bad.site["dataloss"] == 3  # its two attempts, and the first of the page cut short once
+    assert bad.logged("dut-300012", "fetch failed (dataloss)")
+    assert sql(bad.data, "SELECT count(*) FROM articles WHERE url LIKE '%-300012.html'") == [(0,)]
+
+
+def test_body_cut_short_once_is_stored_from_the_retry(bad: BadCrawl) -> None:
+    path = "/bai/dut-mot-lan-300013.html"
+    assert bad.status(path) == [200, 200]
+    (cut, whole) = disconnect_records(bad, path)
+    assert cut[0] == "disconnect" and cut[1] < cut[2]
+    assert whole[0] is None and whole[1] == whole[2]
+    assert sql(bad.data, "SELECT title FROM articles WHERE url LIKE '%-300013.html'") == [
+        ("Đường liên xã được nâng cấp",)]
+    assert bad.logged("dut-mot-lan-300013", "closed the connection after")
+
+
 def test_malformed_sitemap_and_self_listing_index(bad: BadCrawl) -> None:
     assert bad.status("/sitemap-hong.xml") == [200] and bad.status("/sitemap.xml") == [200]
     assert bad.site["bad_sitemaps"] == 1 and bad.logged("sitemap-hong.xml", "unreadable sitemap")
@@ -142,9 +182,9 @@ def test_malformed_sitemap_and_self_listing_index(bad: BadCrawl) -> None:
 def test_errors_are_counted_but_the_site_did_not_fail(bad: BadCrawl) -> None:
     (stats,) = sql(bad.data, "SELECT stats FROM runs")[0]
     (summary,) = json.loads(stats)["sites"].values()
-    assert summary["status"] == "ok" and summary["errors"] == 4
+    assert summary["status"] == "ok" and summary["errors"] == 5
     assert set(summary["error_reasons"]) == {"redirect_loop", "decompression_bomb", "DownloadTimeoutError",
-                                             "http_500"}
+                                             "http_500", "dataloss"}
 
 
 def test_every_warc_file_is_valid(bad: BadCrawl) -> None:
@@ -152,12 +192,12 @@ def test_every_warc_file_is_valid(bad: BadCrawl) -> None:
 
 
 def test_a_rebuild_from_the_warc_files_equals_the_crawl(bad: BadCrawl, tmp_path: Path) -> None:
-    """Mislabelled charset, windows-1258, a body cut at GUARD_MAX_BODY: the rows made again from the WARC
-    files alone are the crawl's, row for row (one function, crawler.ingest.derive)."""
+    """Mislabelled charset, windows-1258, bodies cut at GUARD_MAX_BODY or by the server: the rows made again
+    from the WARC files alone are the crawl's, row for row (one function, crawler.ingest.derive)."""
     from tests.test_index import tables, warcs_only
 
     data = warcs_only(bad.data, tmp_path / "data")
     run_baotinh("index", "--data-dir", str(data), "--rebuild", check=True)
     expected = tables(bad.data)
-    assert len(expected["articles"]) == 4 and len(expected["captures"]) >= 14
+    assert len(expected["articles"]) == 5 and len(expected["captures"]) >= 18
     assert tables(data) == expected

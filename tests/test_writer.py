@@ -234,3 +234,45 @@ def test_a_304_without_a_capture_to_confirm_stays_a_response_record(tmp_path: Pa
     writer.close()
     assert [r[0] for r in records(tmp_path / writer.files_closed[0])] == ["warcinfo", "response", "request"]
     assert not ref.revisit
+
+
+# A writer whose file reaches the process's file-size limit (as a full disk would stop it): EFBIG, not SIGXFSZ.
+FILLS_UP = """
+import random, resource, signal, sys
+from pathlib import Path
+from archive.writer import WarcFileWriter
+from tests.test_writer import exchange
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+writer = WarcFileWriter(Path(sys.argv[1]))
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
+rng, written = random.Random(3), 0
+try:
+    while True:
+        writer.write_exchange(exchange(written, body=rng.randbytes(3000)))  # random bytes: gzip cannot shrink them
+        written += 1
+except OSError as e:
+    print(written, e.errno, flush=True)
+writer.close()
+"""
+
+
+def test_a_fetch_that_does_not_fit_is_cut_back_to_the_last_whole_one(tmp_path: Path) -> None:
+    """The disk fills in the middle of a fetch: the file ends with the last whole response + request, so
+    warcio reads every record of it and nothing is left to repair."""
+    import errno
+
+    from archive.records import walk
+    from tests.conftest import REPO, warcio_check
+
+    result = subprocess.run([sys.executable, "-c", FILLS_UP, str(tmp_path), "40000"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    written, error = map(int, result.stdout.split())
+    assert error == errno.EFBIG and written > 3
+    (path,) = tmp_path.glob("*.warc.gz")
+    assert path.stat().st_size <= 40000
+    members = list(walk(path))
+    assert [m.problem for m in members] == [None] * len(members)
+    assert [m.warc_type for m in members] == ["warcinfo", *["response", "request"] * written]
+    assert members[-1].offset + members[-1].length == path.stat().st_size  # no byte after the last fetch
+    warcio_check([path])

@@ -32,8 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  baotinh crawl baophutho --data-dir /srv/baotinh/data --set DOWNLOAD_DELAY=3\n"
         "  baotinh crawl baophutho --since 2026-03-01      # skip sitemap entries last modified before\n"
         "  baotinh crawl baophutho --refresh               # fetch archived articles again\n\n"
-        "exit codes: 0 every site fine, 1 some site failed or the run stopped early, 2 usage or configuration "
-        "error or a damaged database (the pages are archived all the same), 75 another crawl is running in the "
+        "exit codes: 0 every site fine, 1 some site failed or the run did not finish (interrupted, forced, disk "
+        "full: `baotinh status` says which), 2 usage or configuration error or a damaged database (the pages are "
+        "archived all the same), 69 the catalog cannot be reached, 75 another crawl is running in the "
         "data directory",
     )
     parser.add_argument("site", nargs="*", metavar="SITE", help="site slugs from `baotinh sites`")
@@ -41,7 +42,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--start-url", action="append", default=[], metavar="URL",
                         help="crawl an unlisted site from this URL (repeatable)")
     add_data_dir(parser)
-    parser.add_argument("--max-pages", type=int, default=None, metavar="N", help="at most N pages per site")
+    parser.add_argument("--max-pages", type=int, default=None, metavar="N",
+                        help="at most N pages per site in this run (default: BAOTINH_MAX_PAGES, 5,000)")
     parser.add_argument("--refresh", action="store_true",
                         help="fetch article pages again even when an earlier run archived them")
     parser.add_argument("--since", metavar="DATE",

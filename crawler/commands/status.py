@@ -16,6 +16,12 @@ from typing import Any
 from crawler.commands.common import FORMATTER, add_data_dir, existing_data_dir
 
 VIETNAM = timezone(timedelta(hours=7))
+# what the lock file of a run whose process is gone says, and what the next crawl does about it
+DEAD_RUN = {
+    "killed": "run {run_id} (pid {pid}) was killed: the next crawl recovers it",
+    "forced": "run {run_id} (pid {pid}) was forced to stop: the next crawl indexes what it archived and records it",
+    "failed": "run {run_id} (pid {pid}) ended ({ended}) but could not record it: the next crawl records it",
+}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -58,10 +64,17 @@ def gather(data_dir: Path, last: int) -> dict[str, Any]:
     from crawler.run.state import known_sites, read_runs
 
     holder, alive = RunLock(data_dir).holder()
+    # a lock file that names a process gone: a run that could not record its end (killed, forced, disk full)
+    ended = None if holder is None or alive else holder.ended or "killed"
     crawl = None if holder is None else {
         "running": alive, "pid": holder.pid, "run_id": holder.run_id, "command": holder.command,
-        "started_at": vietnam(holder.started_at), "host": holder.host or None}
+        "started_at": vietnam(holder.started_at), "host": holder.host or None, "ended": ended}
     runs = read_runs(data_dir)
+    if holder is not None and ended is not None and all(r.get("run_id") != holder.run_id for r in runs):
+        # not in runs.jsonl until the next crawl records it: shown from the lock file, counts unknown yet
+        runs.append({"run_id": holder.run_id, "command": holder.command, "status": ended,
+                     "started_at": holder.started_at, "finished_at": None, "recorded": False})
+    runs.sort(key=lambda r: _instant(r.get("started_at")))  # a run recorded by the next start comes late in the file
     runs_out = []
     for r in reversed(runs[-last:] if last > 0 else []):
         totals = r.get("totals") or {}
@@ -70,7 +83,8 @@ def gather(data_dir: Path, last: int) -> dict[str, Any]:
             "started_at": vietnam(r.get("started_at")), "finished_at": vietnam(r.get("finished_at")),
             "seconds": _seconds(r.get("started_at"), r.get("finished_at")),
             **{k: totals.get(k) for k in ("pages", "articles", "errors", "bytes")},
-            "failed_sites": [s for s, v in (r.get("sites") or {}).items() if v.get("status") == "failed"]})
+            "failed_sites": [s for s, v in (r.get("sites") or {}).items() if v.get("status") == "failed"],
+            "recorded": r.get("recorded", True), "recorded_by": r.get("recorded_by")})
     last_run: dict[str, dict[str, Any]] = {}
     last_ok: dict[str, str] = {}
     for r in runs:
@@ -100,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if crawl and crawl["running"]:
         print(f"crawl running: pid {crawl['pid']}, run {crawl['run_id']}, started {_when(crawl['started_at'])}")
     elif crawl:
-        print(f"no crawl running; run {crawl['run_id']} (pid {crawl['pid']}) was killed: the next crawl recovers it")
+        print(f"no crawl running; {DEAD_RUN.get(crawl['ended'], DEAD_RUN['failed']).format(**crawl)}")
     else:
         print("no crawl running")
     if not status["runs"]:
@@ -108,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"\nlast runs in {data_dir} (times in Vietnam, UTC+7):")
     header = ("run", "started", "took", "status", "pages", "articles", "errors", "failed sites")
-    rows = [(r["run_id"] or "?", _when(r["started_at"]), _took(r["seconds"]), r["status"] or "?",
+    rows = [(r["run_id"] or "?", _when(r["started_at"]), _took(r["seconds"]),
+             (r["status"] or "?") + ("" if r["recorded"] else " (not recorded yet)"),
              *(f"{r[k]:,}" if r[k] is not None else "-" for k in ("pages", "articles", "errors")),
              ", ".join(r["failed_sites"]) or "-") for r in status["runs"]]
     _table(header, rows, right=(4, 5, 6))
@@ -126,6 +141,14 @@ def run(args: argparse.Namespace) -> int:
                      f"{s['pages']:,}", f"{s['articles']:,}", f"{s['errors']:,}", shown))
     _table(header, rows, right=(2, 4, 5, 6))
     return 0
+
+
+def _instant(value: str | None) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return datetime.min.replace(tzinfo=VIETNAM)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def _seconds(start: str | None, end: str | None) -> int | None:

@@ -128,6 +128,16 @@ class LiveIngest:
         self.resolver = SiteResolver(spider_sites, registry_of(self.crawler.settings))
         self.sites_seen = {s.slug for s in spider_sites}  # RunLife writes their rows
         self.pool = worker_pool(self.processes)
+        from twisted.internet import reactor
+
+        reactor.addSystemEventTrigger("before", "shutdown", self._forced)
+
+    def _forced(self) -> None:
+        """The reactor stops before finish() (a forced stop): the records waiting are derived at the next
+        start, so the workers are not waited for."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def capture_written(self, capture: Capture, exchange: Exchange) -> None:
         if self.pool is None or self.resolver is None:
@@ -163,6 +173,9 @@ class LiveIngest:
             self.paused = False
             self._resume(self.crawler.engine)
         entry = self.files[response.warc_file]
+        if future.cancelled():  # a forced stop let the pool go: the file is indexed at the next start
+            entry.lost = True
+            return
         try:
             derived = future.result()
         except Exception as e:  # a worker lost (killed, out of memory): the file is indexed again next start

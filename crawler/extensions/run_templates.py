@@ -28,7 +28,7 @@ from archive.capture import WarcCapture
 from crawler.extensions.run_life import RunLife
 from crawler.ingest.template_learning import learn_sites
 from crawler.ingest.template_store import WARCINFO_FIELD, TemplateStore, warcinfo_value
-from pipelines.database.store import DB_NAME, Store, StoreBusy
+from pipelines.database.store import DB_NAME, CatalogUnreachable, Store, StoreBusy, StoreDamaged
 from pipelines.extraction.templates import SiteTemplates
 
 if TYPE_CHECKING:
@@ -80,12 +80,13 @@ class RunTemplates:
         if reason == "shutdown":
             return  # asked to stop: learning (seconds of extraction) waits for the next run
         sites = list((getattr(self.crawler.spider, "sites", {}) or {}).values())
-        store = Store(self.data_dir / DB_NAME)
+        life = self.crawler.get_extension(RunLife)
+        store = life.store if life is not None else Store(self.data_dir / DB_NAME)  # the run's: a catalog too
         try:
             outcomes = await asyncio.to_thread(learn_sites, self.data_dir, store, sites, sample=self.sample,
                                                growth=self.growth, processes=self.processes)
-        except StoreBusy:
-            logger.info("site templates not learned: the database is open in another process (the next run does)")
+        except (StoreBusy, StoreDamaged, CatalogUnreachable) as e:
+            logger.info("site templates not learned: %s (the next run does)", e)
             return
         except OSError as e:  # a disk fault costs the learning, never the run
             logger.error("site templates not learned: %s: %s", type(e).__name__, e)

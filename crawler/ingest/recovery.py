@@ -15,8 +15,9 @@ writing command runs first, plus the repair of what only a kill leaves.
 `catch_up_archive()` (when the crawl opens):
 4. Every closed WARC file without a `warc_files` row is indexed (crawler.ingest.index.catch_up): those a killed
    run closed or left open, whatever came from elsewhere. Records already stored are only counted.
-5. The killed run's `runs` row becomes `killed`, with the counters its WARC files hold (pages, articles,
-   bytes, per site), and `state/runs.jsonl` gets its line.
+5. Every run whose process is gone without its end recorded (the killed run the lock file names, a forced or
+   disk-full one that said how it ended there, a crawl still `running` in the database) gets its `runs` row
+   and its `state/runs.jsonl` line, with the counters its WARC files hold (crawler.ingest.dead_runs).
 
 Rows are keyed (Store.write replaces), so doing this twice changes nothing. When another process holds the
 database, or when the file is damaged (StoreDamaged), 4 and 5 wait for the next crawl (the files stay without
@@ -30,11 +31,10 @@ again.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,8 @@ from archive.records import field as warc_field
 from archive.records import walk, warcinfo_fields
 from archive.repair import is_locked, repair_open_file
 from archive.writer import OPEN_SUFFIX
-from crawler.ingest.index import IndexCounts, catch_up, warc_paths
+from crawler.ingest.dead_runs import by_start, dead_runs, settle_run
+from crawler.ingest.index import catch_up, warc_paths
 from crawler.ingest.template_store import TemplateStore
 from crawler.registry import Site
 from crawler.run.lock import Holder
@@ -54,13 +55,10 @@ from crawler.run.requisite_journal import drop_requisite_entries
 from crawler.run.state import (
     ARTICLES_FILE,
     append_jsonl,
-    append_run,
     drop_journal_entries,
     journal_entries,
-    read_runs,
     site_folder,
 )
-from crawler.run.stats import archived_summary, jsonable_stats, totals
 from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 
 logger = logging.getLogger(__name__)
@@ -133,8 +131,9 @@ def remember_originals(index: DigestIndex, path: Path) -> None:
 
 def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder | None, report: RecoveryReport,
                      *, run_id: str, sites: list[Site], registry: dict[str, Site], processes: int | None) -> None:
-    """Steps 4-5: every closed file's rows, and the killed run's row."""
-    killed_files = files_of_run(warc_dir, stale) if stale is not None else []
+    """Steps 4-5: every closed file's rows, and the rows of the runs that could not record their end."""
+    dead = dead_runs(store, stale, run_id)
+    killed_files = sorted({p for run in dead for p in files_of_run(warc_dir, run)})
     try:
         store.merge_spool()  # spooled rows count as stored; merging first makes one place to ask
         counts = catch_up(store, warc_dir, sites, registry, run_id=run_id, also=killed_files, processes=processes,
@@ -161,14 +160,18 @@ def catch_up_archive(data_dir: Path, warc_dir: Path, store: Store, stale: Holder
         if report.captures:
             logger.warning("indexed %d WARC file(s) the database did not hold: %d capture(s), %d article(s)",
                            report.files_indexed, report.captures, report.articles)
-    if stale is not None:
-        mark_killed(data_dir, store, stale, counts)
+    for run in sorted(dead, key=by_start):  # runs.jsonl in the order the runs started
+        status = settle_run(data_dir, store, run, counts, recorded_by=run_id)
+        if run is not stale:  # the lock file's run was named when the lock was taken
+            logger.warning("run %s was still 'running' in the database with its process gone: recorded as %s, "
+                           "with what its WARC files hold", run.run_id, status)
 
 
 def files_of_run(warc_dir: Path, holder: Holder) -> list[Path]:
     """The closed WARC files a run wrote: named after its start, their warcinfo naming its run id."""
     try:
-        started = datetime.fromisoformat(holder.started_at).strftime("%Y%m%d%H%M%S")
+        moment = datetime.fromisoformat(holder.started_at)
+        started = (moment.astimezone(UTC) if moment.tzinfo else moment).strftime("%Y%m%d%H%M%S")  # names are UTC
     except ValueError:
         started = ""
     paths, _ = warc_paths(warc_dir)
@@ -179,49 +182,6 @@ def files_of_run(warc_dir: Path, holder: Holder) -> list[Path]:
 def _stamp(name: str) -> str:
     parts = name.split("-")  # PREFIX-YYYYMMDDhhmmssSSS-SERIAL-HOST.warc.gz
     return parts[1][:14] if len(parts) > 2 else ""
-
-
-def mark_killed(data_dir: Path, store: Store, stale: Holder, counts: IndexCounts | None) -> None:
-    """The killed run's `runs` row: status `killed` and, when known, what its WARC files hold."""
-    sites = archived_summary(counts.runs.get(stale.run_id, {})) if counts is not None else {}
-    finished = False
-    try:
-        row = None
-        if store.exists():
-            with store.connect(read_only=True) as con:
-                row = con.execute("SELECT stats, finished_at FROM runs WHERE run_id = ?", [stale.run_id]).fetchone()
-        finished = row is not None and row[1] is not None
-        if not finished and counts is not None:
-            previous = _json(row[0]) if row else {}
-            previous.pop("sites", None)
-            started = _instant(stale.started_at)
-            store.write({"runs": [{"run_id": stale.run_id, "command": stale.command, "started_at": started,
-                                   "finished_at": None, "status": "killed",
-                                   "stats": jsonable_stats(previous, sites)}]})
-    except (StoreBusy, StoreDamaged, CatalogUnreachable) as e:
-        why = {StoreBusy: "busy", StoreDamaged: "damaged"}.get(type(e), "out of reach")
-        logger.info("database %s: run %s stays 'running' in the runs table", why, stale.run_id)
-    if finished:
-        return  # killed after it had finished its rows (in the search refresh): nothing was lost
-    if not any(r.get("run_id") == stale.run_id for r in read_runs(data_dir)):
-        append_run(data_dir, {"run_id": stale.run_id, "command": stale.command, "started_at": stale.started_at,
-                              "finished_at": None, "status": "killed", "pid": stale.pid,
-                              **({"totals": totals(sites), "sites": sites} if sites else {})})
-
-
-def _json(value: Any) -> dict[str, Any]:
-    try:
-        data = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _instant(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def seed_journals(data_dir: Path, store: Store, slugs: list[str]) -> int:

@@ -9,7 +9,9 @@
 
 With `background`, batches are written by one thread (in order) while the crawl goes on fetching: a batch
 holds the database file ~0.1 s (connect, insert, checkpoint), which on the reactor thread would stall every
-download for that long. A busy database spools the batch (pipelines.database.store): nothing is lost.
+download for that long. A busy database spools the batch (pipelines.database.store): nothing is lost. A batch
+that cannot be written at all (a full disk: `on_full_disk` is told) leaves its WARC files without their
+`warc_files` rows, so the next start indexes them again.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from archive.space import is_disk_full
 from pipelines.database.store import Batch, Store
 
 logger = logging.getLogger(__name__)
@@ -29,8 +32,10 @@ class RowSink:
     """
 
     def __init__(self, store: Store, batch_rows: int, *, background: bool = False,
-                 with_batch: Callable[[], Batch] | None = None) -> None:
+                 with_batch: Callable[[], Batch] | None = None,
+                 on_full_disk: Callable[[Exception], None] | None = None) -> None:
         self.store = store
+        self.on_full_disk = on_full_disk  # called (in the writing thread) instead of logging a batch lost that way
         self.batch_rows = batch_rows
         self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
         self.pending: Batch = {}
@@ -72,8 +77,11 @@ class RowSink:
             batch.pop("warc_files", None)  # a file with rows lost is not indexed: the next start reads it again
         try:
             return self.store.write(batch)
-        except Exception as e:  # a row Arrow cannot take: say so; the rows come back from the WARC files
+        except Exception as e:  # a row Arrow cannot take, a full disk: the rows come back from the WARC files
             self._lost = True
+            if self.on_full_disk is not None and is_disk_full(e):
+                self.on_full_disk(e)
+                return None
             logger.error("batch of %d rows not written to %s: %s: %s; its WARC files will be indexed again",
                          sum(map(len, batch.values())), self.store.path, type(e).__name__, e)
             return None

@@ -1,10 +1,16 @@
-"""Downloader middlewares that refuse or cut what a server sends: huge bodies and redirect loops.
+"""Downloader middlewares that refuse or cut what a server sends: huge bodies, bodies cut short, redirect loops.
 
 - BodySizeLimit (940): stops reading a body at GUARD_MAX_BODY bytes. The response goes on with the bytes
   received so far and the flag `download_stopped`; WarcCapture archives it with `WARC-Truncated: length`
   and the spider does not extract it. Scrapy's DOWNLOAD_MAXSIZE would drop such a response unarchived
   (and before the first byte when Content-Length announces it), so it is lifted for the transfer and put
   back before HttpCompressionMiddleware (590), which uses it to stop decompression bombs.
+- CutShort (930): a body shorter than its Content-Length (the server closed the connection early) reaches
+  here with the flag `dataloss` (DOWNLOAD_FAIL_ON_DATALOSS is off, so Scrapy gives the bytes that came
+  instead of a ResponseDataLossError): WarcCapture has archived it with `WARC-Truncated: disconnect`, the
+  rows do not extract it. It is retried like a failed fetch (RETRY_TIMES, Scrapy's get_retry_request: stats
+  `retry/reason_count/dataloss`), each attempt archived; when the retries are spent it is
+  `Rejected("dataloss")`, an error of the site. Stats: `guard/dataloss`, `site/SLUG/dataloss` (attempts cut).
 - RedirectLoopGuard (610): a redirect back to a URL of its own chain is answered with
   `Rejected("redirect_loop")` instead of being dropped silently by the duplicate filter. Each hop is
   archived all the same (WarcCapture sits nearer the network).
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 
 if TYPE_CHECKING:
@@ -72,6 +79,32 @@ class BodySizeLimit:
             logger.warning("body of %s cut at %d bytes (GUARD_MAX_BODY); archived as truncated, not extracted",
                            response.url, len(response.body))
         return response
+
+
+class CutShort:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CutShort:
+        if crawler.settings.getbool("DOWNLOAD_FAIL_ON_DATALOSS"):
+            raise NotConfigured("DOWNLOAD_FAIL_ON_DATALOSS is on: a body cut short fails, and is not archived")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if "dataloss" not in response.flags:
+            return response
+        declared = response.headers.get(b"Content-Length", b"?").decode("latin-1")
+        self.stats.inc_value("guard/dataloss")
+        if request.meta.get("site"):
+            self.stats.inc_value(f"site/{request.meta['site']}/dataloss")
+        retry = get_retry_request(request, spider=self.crawler.spider, reason="dataloss")
+        if retry is not None:
+            logger.info("%s: the server closed the connection after %d of %s bytes; archived as truncated, asked "
+                        "again", response.url, len(response.body), declared)
+            return retry
+        raise Rejected("dataloss", f"body cut short by the server ({len(response.body)} of {declared} bytes)")
 
 
 class RedirectLoopGuard:

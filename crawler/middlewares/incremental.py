@@ -40,6 +40,7 @@ from warcio.timeutils import datetime_to_iso_date
 
 from archive.capture import CONFIRMS_KEY, PAYLOAD_KEY
 from archive.digests import Original
+from archive.space import is_disk_full, stop_for_full_disk
 from crawler.ingest.content_coding import decode_content
 from crawler.ingest.response import ArchivedResponse, read_response
 from crawler.run.state import ArchivedArticle, SiteState, site_folder
@@ -115,8 +116,17 @@ class Incremental:
         return self.state[slug]
 
     def spider_closed(self) -> None:
-        for state in self.state.values():
-            state.close()
+        for slug, state in self.state.items():
+            try:
+                state.close()
+            except OSError as e:  # the earlier validators stay: costs one full fetch of a page next run
+                self._not_written(slug, state.folder, e, "the validators of its discovery pages")
+
+    def _not_written(self, slug: str, path: Path, error: OSError, what: str) -> None:
+        if is_disk_full(error):
+            stop_for_full_disk(self.crawler, path, error)  # said once for the whole crawl
+            return
+        logger.error("%s: cannot write %s to %s: %s", slug, what, path, error)
 
     # -- what the spider asks -------------------------------------------------------------------------------
     def archived(self, url: str, slug: str) -> bool:
@@ -131,13 +141,17 @@ class Incremental:
         warc = response.meta.get("warc")
         if not warc:
             return
-        state = self.site(response.meta["site"])
+        slug = response.meta["site"]
+        state = self.site(slug)
         state.forget_validators(response.url)  # an article page is never asked again
-        state.record_article(ArchivedArticle(
-            url=response.url, capture_id=warc["capture_id"], warc_file=warc["warc_file"],
-            warc_offset=warc["warc_offset"], run_id=self.run_id,
-            aliases=tuple(response.meta.get("redirect_urls", ())),
-        ))
+        try:
+            state.record_article(ArchivedArticle(
+                url=response.url, capture_id=warc["capture_id"], warc_file=warc["warc_file"],
+                warc_offset=warc["warc_offset"], run_id=self.run_id,
+                aliases=tuple(response.meta.get("redirect_urls", ())),
+            ))
+        except OSError as e:  # not journaled: fetched again next run, and written then as a revisit
+            self._not_written(slug, state.journal_path, e, f"{response.url} into the journal")
 
     # -- downloader middleware ------------------------------------------------------------------------------
     def process_request(self, request: Request) -> None:
@@ -146,7 +160,11 @@ class Incremental:
             return  # robots.txt
         if self.archived(request.url, slug):
             chain = request.meta.get("redirect_urls") or []
-            new = self.site(slug).add_aliases(request.url, chain, self.run_id)
+            try:
+                new = self.site(slug).add_aliases(request.url, chain, self.run_id)
+            except OSError as e:  # the hops are asked again next run: that costs them, not the article
+                self._not_written(slug, self.site(slug).journal_path, e, "redirect aliases into the journal")
+                new = []
             if chain:
                 logger.debug("%s: %s redirects to %s, archived already; not fetched (%d new aliases)", slug,
                              chain[0], request.url, len(new))

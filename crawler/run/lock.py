@@ -5,6 +5,11 @@ ends (`kill -9`, power loss), so a lock can never outlive its crawl; the file's 
 time) only names the holder. A lock file that still names a process when we take the lock is what a killed
 run leaves behind: `acquire()` returns that holder so the caller can log it and recover its files.
 
+A run that ends without being able to record its end (forced to stop, or out of disk space for
+`runs.jsonl`) says so in the lock file instead: `record_ending()` adds `ended` ("forced", "failed: disk full")
+to the holder, and the run leaves the file as it is. That rewrite needs no new disk space: the content is
+written padded to LOCK_SIZE bytes when the lock is taken, and rewritten in place.
+
     >>> lock = RunLock(Path("data"))                     # doctest: +SKIP
     >>> stale = lock.acquire(run_id="20260312T031500Z-4f2a")   # raises LockHeld if a crawl is running
     >>> lock.release()                                    # doctest: +SKIP
@@ -22,6 +27,7 @@ from pathlib import Path
 
 LOCK_NAME = "crawl.lock"
 EXIT_LOCKED = 75  # EX_TEMPFAIL, "try again later": the exit code of a crawl that finds the lock held
+LOCK_SIZE = 1024  # bytes the content is padded to (with spaces: JSON allows them), so it is rewritten in place
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,17 @@ class Holder:
     started_at: str
     host: str = ""
     command: str = "crawl"
+    ended: str | None = None  # how the run ended, when it could not record it itself (record_ending)
 
     def describe(self) -> str:
         where = f" on {self.host}" if self.host and self.host != socket.gethostname() else ""
         return f"pid {self.pid}{where}, run {self.run_id}, started {self.started_at}"
+
+    def content(self) -> bytes:
+        """The lock file's bytes naming this holder, padded to LOCK_SIZE."""
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n"
+        return raw + b" " * max(0, LOCK_SIZE - len(raw))
 
 
 class LockHeld(RuntimeError):
@@ -66,10 +79,29 @@ class RunLock:
         me = Holder(os.getpid(), run_id, datetime.now(UTC).isoformat(timespec="seconds"), socket.gethostname(),
                     command)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(me.__dict__).encode() + b"\n", 0)
-        os.fsync(fd)
+        os.pwrite(fd, me.content(), 0)
+        os.fsync(fd)  # the blocks are the file's from now on: record_ending() needs no more
         self._fd = fd
         return stale
+
+    def record_ending(self, run_id: str, ended: str) -> bool:
+        """Write how run `run_id` (this process's) ended into the lock file, in place; False when the file
+        names another run or process. The holder then keeps the lock until its process exits, and leaves its
+        name behind for the next start, which records the run."""
+        try:
+            fd = os.open(self.path, os.O_RDWR)
+        except OSError:
+            return False
+        try:
+            holder = _parse(_read(fd))
+            if holder is None or (holder.pid, holder.run_id) != (os.getpid(), run_id):
+                return False
+            os.pwrite(fd, Holder(**{**holder.__dict__, "ended": ended}).content()[:LOCK_SIZE], 0)
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def release(self) -> None:
         """Empty the file (a clean exit leaves no name behind) and let go."""
@@ -114,7 +146,8 @@ def _read(fd: int) -> bytes:
 def _parse(raw: bytes) -> Holder | None:
     try:
         data = json.loads(raw.decode("utf-8"))
+        ended = data.get("ended")
         return Holder(int(data["pid"]), str(data["run_id"]), str(data["started_at"]), str(data.get("host", "")),
-                      str(data.get("command", "crawl")))
-    except (ValueError, KeyError, TypeError):
+                      str(data.get("command", "crawl")), str(ended) if ended else None)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -6,14 +6,20 @@ itself first only so that a second crawl leaves no trace at all (not even a log 
 the lock held for this very run and goes on. Scrapy's reactor starts once per process, so a process runs
 one crawl (the command line is one process).
 
-Exit codes: 0 every site fine; 1 some site failed (crawler.run.stats) or the run stopped early; 2 a usage or
-configuration error (crawler.cli); 75 another crawl holds the data directory (crawler.run.lock.LockHeld).
+Exit codes: 0 every site fine; 1 some site failed (crawler.run.stats) or the run did not finish (interrupted,
+forced, failed: its status says which); 2 a usage or configuration error (crawler.cli); 75 another crawl
+holds the data directory (crawler.run.lock.LockHeld). Once the reactor has stopped the run is over and
+recorded: a SIGTERM or Ctrl-C from then on changes nothing, and the exit code stays the run's.
+
+A run that could not record its end (forced, or no room for its runs.jsonl line) keeps the run lock until
+the process exits and leaves its name in the lock file for the next start (crawler.extensions.run_life).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +33,7 @@ from crawler.registry import Site
 from crawler.run.console import ConsoleFormatter
 from crawler.run.identity import new_run_id
 from crawler.run.lock import Holder, RunLock
-from crawler.run.stats import failed_sites, sites_summary
+from crawler.run.stats import ENDED_WELL, failed_sites, sites_summary
 from crawler.spiders.news import NewsSpider
 
 OUR_LOGGERS = ("crawler", "pipelines", "archive")
@@ -95,11 +101,14 @@ def run_crawl(
     run_id = new_run_id()
     lock = RunLock(data_dir)
     stale = lock.acquire(run_id, command)  # before anything is written: a second crawl leaves no trace
+    result: CrawlResult | None = None
     try:
-        return _locked_run(sites, data_dir, run_id, stale, max_pages=max_pages, overrides=overrides,
-                           command=command, quiet=quiet, refresh=refresh, since=since, sites_file=sites_file)
+        result = _locked_run(sites, data_dir, run_id, stale, max_pages=max_pages, overrides=overrides,
+                             command=command, quiet=quiet, refresh=refresh, since=since, sites_file=sites_file)
+        return result
     finally:
-        lock.release()
+        if result is None or result.stats.get("run/recorded", True):
+            lock.release()  # else the lock file says how the run ended, for the next start
 
 
 def _locked_run(
@@ -155,14 +164,17 @@ def _locked_run(
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sites=sites).addErrback(lambda f: failures.append(f.value))
         process.start()
+        # the reactor has stopped (and put back the handlers it found): the run is over and recorded
+        for late in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(late, signal.SIG_IGN)
     finally:
         logging.getLogger().removeHandler(console)
     if failures:
         raise failures[0]  # the crawl could not start (a component failed to build): not a site's failure
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    reason = str(stats.get("finish_reason", "not started"))
+    # the run's status (RunLife: `forced` too, which Scrapy never gets to write), else Scrapy's close reason
+    reason = str(stats.get("run/status") or stats.get("finish_reason", "not started"))
     failed = failed_sites(sites_summary(stats, [s.slug for s in sites]))
     # CLOSESPIDER_TIMEOUT / _PAGECOUNT end a run on purpose; the next run carries on where it stopped
-    ended_well = reason in ("finished", "closespider_pagecount", "closespider_timeout")
-    code = EXIT_OK if ended_well and not failed else EXIT_FAILED
+    code = EXIT_OK if reason in ENDED_WELL and not failed else EXIT_FAILED
     return CrawlResult(run_id, code, reason, stats, log_file, failed)

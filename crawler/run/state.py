@@ -19,6 +19,7 @@ them costs one full fetch, or one more error line.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -82,9 +83,14 @@ def append_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def write_json_atomic(path: Path, data: object) -> None:
+    """Replace `path` whole or not at all (on a full disk the old file stays and the error is raised)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
@@ -113,7 +119,7 @@ class SiteState:
         self.validators: dict[str, dict[str, Any]] = {}
         self.absent: dict[str, dict[str, Any]] = {}
         self._capture: dict[str, dict[str, Any]] = {}  # archived URL (aliases too) -> its article's journal line
-        self._journal: IO[str] | None = None
+        self._journal: IO[bytes] | None = None
         self._load()
 
     @property
@@ -157,16 +163,28 @@ class SiteState:
         return new
 
     def record_article(self, article: ArchivedArticle) -> None:
-        """Append one archived article page to the journal, flushed at once."""
+        """Append one archived article page to the journal, at once. On an OSError (a full disk) the journal is
+        cut back to its last whole line and the error raised: the page is then fetched again by the next run
+        (a revisit: its body is archived already)."""
         if self._journal is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self._journal = open(self.journal_path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
         row = {"url": article.url, "capture_id": article.capture_id, "warc_file": article.warc_file,
                "warc_offset": article.warc_offset, "run_id": article.run_id}
         if article.aliases:
             row["aliases"] = list(article.aliases)
-        self._journal.write(json.dumps(row, ensure_ascii=False) + "\n")
-        self._journal.flush()
+        line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        end = self._journal.seek(0, os.SEEK_END)
+        try:
+            view = memoryview(line)
+            while view:
+                written = self._journal.write(view)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                view = view[written:]
+        except OSError:
+            os.ftruncate(self._journal.fileno(), end)  # no half line for the next line to be glued to
+            raise
         if article.url not in self.archived:
             self.articles += 1
         for known in (article.url, *article.aliases):

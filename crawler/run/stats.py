@@ -59,6 +59,28 @@ def failed_sites(sites: dict[str, dict[str, Any]]) -> list[str]:
     return [slug for slug, s in sites.items() if s.get("status") == "failed"]
 
 
+# Scrapy's close reasons as a run's status; a reason not listed is kept as it is (closespider_timeout, …)
+ENDINGS = {"finished": "finished", "shutdown": "interrupted", "archive_error": "failed: archive not writable"}
+# statuses of runs that ended as they should (the exit code is then the sites')
+ENDED_WELL = ("finished", "closespider_pagecount", "closespider_timeout")
+
+
+def run_status(reason: str, stats: dict[str, Any]) -> str:
+    """How a run ended, in words: `finished`, `interrupted` (SIGTERM, Ctrl-C), `failed: disk full`,
+    `failed: database damaged`, … (a forced stop and a kill are named by the run's life and recovery).
+
+    >>> run_status("shutdown", {})
+    'interrupted'
+    >>> run_status("finished", {"disk/full": "/srv/data/warc/x.warc.gz"})
+    'failed: disk full'
+    """
+    if stats.get("disk/full"):
+        return "failed: disk full"  # whatever the close reason: rows or the record were not all written
+    if stats.get("store/database_damaged"):
+        return "failed: database damaged"
+    return ENDINGS.get(reason, reason)
+
+
 def jsonable_stats(stats: dict[str, Any], sites: dict[str, Any] | None = None) -> str:
     """The `runs.stats` JSON: every stat (times as ISO 8601) plus `sites`."""
     flat = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in sorted(stats.items())}

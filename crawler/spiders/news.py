@@ -9,6 +9,12 @@ listing pages followed to BAOTINH_LISTING_DEPTH. Article pages are dead ends: fo
 every article costs ~4x the crawl rate for little gain. The rows of every response are made from its WARC
 record (crawler.extensions.ingest), with the same article-or-listing decision (crawler.ingest.article_page).
 
+Bounded by default: at most BAOTINH_MAX_PAGES requests per site and run (`--max-pages`; the rest waits for the
+next run, which goes on incrementally) and BAOTINH_MAX_LINKS_PER_PAGE links followed from one page (article-like
+links first), so a tag cloud or a page of 20,000 links cannot run away; each is logged once per site when
+reached (stats `site/SLUG/over_cap`, `site/SLUG/links_cut`). robots.txt is Scrapy's RobotsTxtMiddleware's,
+fetched once per host: a link to it is not followed.
+
 Incremental (the downloader middleware crawler.middlewares.incremental): the spider asks it whether an article
 URL was archived by an earlier run before scheduling it, and tells it which pages were articles; conditional
 requests and 304s are the middleware's, so a callback always gets the page itself. BAOTINH_SINCE skips
@@ -32,6 +38,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.url import url_query_cleaner
 
+from archive.capture import NotArchived
 from crawler.extensions.requisites import REQUISITE_KEY
 from crawler.ingest.article_page import is_article_page
 from crawler.ingest.decode import page_text
@@ -89,6 +96,7 @@ class NewsSpider(Spider):
         self.scheduled: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.links = LinkExtractor(unique=True)
+        self.capped: set[tuple[str, str]] = set()  # (site, bound) already logged as reached
         self._incremental: Incremental | None = None
 
     @classmethod
@@ -99,6 +107,8 @@ class NewsSpider(Spider):
             kwargs["registry"] = load_sites(Path(settings.get("BAOTINH_SITES_FILE")))
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_pages = spider.max_pages_arg or settings.getint("BAOTINH_MAX_PAGES") or None
+        spider.max_links = settings.getint("BAOTINH_MAX_LINKS_PER_PAGE") or None
+        spider.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
         spider.listing_depth = settings.getint("BAOTINH_LISTING_DEPTH")
         spider.since = parse_since(settings.get("BAOTINH_SINCE"))
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
@@ -120,8 +130,11 @@ class NewsSpider(Spider):
         """A request for `url` within `site`, or None when already scheduled or archived, off-site, over the
         cap, or the site was given up for this run."""
         url = url_query_cleaner(url.split("#", 1)[0], TRACKING_PARAMS, remove=True, keep_fragments=False)
-        if urlsplit(url).scheme not in ("http", "https") or not site.owns(url) or url in self.seen:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not site.owns(url) or url in self.seen:
             return None
+        if self.obey_robots and parts.path == "/robots.txt" and not parts.query:
+            return None  # RobotsTxtMiddleware fetched (and archived) it for this host already
         stats = self.crawler.stats
         if stats.get_value(f"site/{site.slug}/given_up"):
             return None
@@ -131,6 +144,8 @@ class NewsSpider(Spider):
             return None
         if self.max_pages is not None and self.scheduled[site.slug] >= self.max_pages:
             stats.inc_value(f"site/{site.slug}/over_cap")
+            self._reached(site, "pages", f"{self.max_pages:,} pages requested (BAOTINH_MAX_PAGES, --max-pages): "
+                          "the rest waits for the next run")
             return None
         self.seen.add(url)
         self.scheduled[site.slug] += 1
@@ -245,12 +260,28 @@ class NewsSpider(Spider):
                 yield follow
         if depth >= self.listing_depth:
             return
-        for link in self.links.extract_links(response):
-            article_like = site.is_article_url(link.url)
-            follow = self.request(link.url, site, self.parse_page, depth=depth + 1,
-                                  priority=1 if article_like else 0)
+        links = [(site.is_article_url(link.url), link.url) for link in self.links.extract_links(response)]
+        links.sort(key=lambda pair: not pair[0])  # article-like links first (stable: page order within each)
+        taken = cut = 0
+        for article_like, url in links:
+            if self.max_links is not None and taken >= self.max_links:
+                cut += int(site.owns(url) and url not in self.seen)
+                continue
+            follow = self.request(url, site, self.parse_page, depth=depth + 1, priority=1 if article_like else 0)
             if follow is not None:
+                taken += 1
                 yield follow
+        if cut:
+            stats.inc_value(f"site/{site.slug}/links_cut", cut)
+            stats.inc_value(f"site/{site.slug}/pages_with_links_cut")
+            self._reached(site, "links", f"{response.url} has {cut:,} more links than the "
+                          f"{self.max_links:,} followed from one page (BAOTINH_MAX_LINKS_PER_PAGE): not followed")
+
+    def _reached(self, site: Site, bound: str, line: str) -> None:
+        """A bound reached: said once per site and run (the stats count every time)."""
+        if (site.slug, bound) not in self.capped:
+            self.capped.add((site.slug, bound))
+            logger.info("%s: %s", site.slug, line)
 
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -261,6 +292,9 @@ class NewsSpider(Spider):
             return
         if failure.check(AlreadyArchived):
             return  # an archived article reached through a redirect: counted as already_archived
+        if failure.check(NotArchived):
+            stats.inc_value(f"site/{slug}/not_archived")  # the disk is full (said once): the next run fetches it
+            return
         if failure.check(HttpError):
             status = failure.value.response.status
             if request.url.endswith("/sitemap.xml") and status == 404:

@@ -9,6 +9,7 @@ are rows of `schema_migrations`. A database made before versions were recorded (
 
 from __future__ import annotations
 
+import contextlib
 import re
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -75,10 +76,8 @@ def apply_schema(
 
 
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction, if any. A commit that failed (a DuckLake conflict) has ended it already,
-    and DuckDB then refuses the rollback with an error of its own that would hide the commit's."""
-    try:
+    """Roll back the open transaction, if any. A commit that failed (a DuckLake conflict, a full disk) has ended
+    it already, and DuckDB then refuses the rollback with an error of its own that would hide the commit's:
+    the error worth raising is the one that made us roll back."""
+    with contextlib.suppress(duckdb.Error):
         con.rollback()
-    except duckdb.TransactionException as e:
-        if "no transaction is active" not in str(e):
-            raise

@@ -228,9 +228,10 @@ class Store:
             self._spool(batch, replace_files)
             return False
         except duckdb.Error as e:
-            # a schema or disk problem must not cost the batch: keep it for the next merge
-            logger.error("cannot write to %s (%s); batch kept in %s", self.where, e, self.spool_dir)
+            # a schema or disk problem must not cost the batch: keep it for the next merge (on a full disk the
+            # spool fails too, and its OSError is raised: the caller leaves the rows to the WARC files)
             self._spool(batch, replace_files)
+            logger.error("cannot write to %s (%s); batch kept in %s", self.where, e, self.spool_dir)
             return False
 
     def merge_spool(self) -> int:
@@ -289,16 +290,21 @@ class Store:
                 con.unregister("_batch")
             con.commit()
         except BaseException:
+            # a commit that failed (a full disk) has ended the transaction already: the error to raise is its own
             rollback(con)
             raise
 
     def _spool(self, batch: Batch, replace_files: Sequence[str] = ()) -> None:
         target = self.spool_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.partial"
         target.mkdir(parents=True)
-        for table, rows in batch.items():
-            pq.write_table(to_arrow(rows), target / f"{table}.parquet")
-        if replace_files:
-            (target / REPLACE_FILE).write_text(json.dumps(list(replace_files)), encoding="utf-8")
+        try:
+            for table, rows in batch.items():
+                pq.write_table(to_arrow(rows), target / f"{table}.parquet")
+            if replace_files:
+                (target / REPLACE_FILE).write_text(json.dumps(list(replace_files)), encoding="utf-8")
+        except OSError:  # a full disk: the half-written batch goes at once (its rows are in the WARC files)
+            shutil.rmtree(target, ignore_errors=True)
+            raise
         target.rename(target.with_suffix(""))  # a batch appears whole or not at all
 
     def _merge_spool(self, con: duckdb.DuckDBPyConnection) -> int:
