@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.ingest.index import index_warcs
     from crawler.run.console import ConsoleFormatter
+    from pipelines.database.repost_index import refresh_reposts_database
     from pipelines.database.search_index import refresh_database
     from pipelines.database.store import DB_NAME, StoreBusy
 
@@ -104,4 +105,5 @@ def run(args: argparse.Namespace) -> int:
           + ("" if result.files else " (every WARC file is indexed already; --rebuild reads them again)"),
           file=sys.stderr)
     print(refresh_database(data_dir / DB_NAME, rebuild=args.rebuild), file=sys.stderr)
+    print(refresh_reposts_database(data_dir / DB_NAME, rebuild=args.rebuild), file=sys.stderr)
     return 0

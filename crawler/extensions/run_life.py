@@ -1,5 +1,5 @@
 """RunLife: a crawl's life as a Scrapy extension, so `baotinh crawl` and `scrapy crawl news` (what Scrapyd
-runs) both get the run lock, recovery, the run's rows and the search refresh.
+runs) both get the run lock, recovery, the run's rows and the search and repost refresh.
 
 - Built with the crawler (extensions are built before the downloader and its WARC writer): it takes the run
   lock (crawler.run.lock; LockHeld when another crawl holds it) and repairs what a killed run left
@@ -11,7 +11,7 @@ runs) both get the run lock, recovery, the run's rows and the search refresh.
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
   rows to, and puts the run's row with its counters so far into every batch.
 - spider_closed: it waits for the rows of every archived record (the finishers, LiveIngest's), writes the
-  final rows and `state/runs.jsonl`, refreshes the search index, and lets the lock go.
+  final rows and `state/runs.jsonl`, refreshes the search index and the repost clusters, and lets the lock go.
 
 Handlers are coroutines (Scrapy awaits them; a Deferred returned would be deprecated). Settings:
 BAOTINH_DATA_DIR, BAOTINH_RUN_ID (crawler.run.identity), BAOTINH_COMMAND, BAOTINH_PREVIOUS_RUN,
@@ -39,6 +39,7 @@ from crawler.run.identity import new_run_id
 from crawler.run.lock import Holder, LockHeld, RunLock
 from crawler.run.state import append_run
 from crawler.run.stats import failed_sites, jsonable_stats, sites_summary, totals
+from pipelines.database.repost_index import refresh_reposts_database
 from pipelines.database.search_index import refresh_database
 from pipelines.database.store import DB_NAME, Batch, Store
 
@@ -170,5 +171,6 @@ class RunLife:
         # what waited in the spool goes in, and search finds this run's articles
         logger.info("refreshing the search index")
         logger.info("%s", await asyncio.to_thread(refresh_database, self.store.path))
+        logger.info("%s", await asyncio.to_thread(refresh_reposts_database, self.store.path))
         if self.lock is not None:
             self.lock.release()

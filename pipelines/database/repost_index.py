@@ -1,0 +1,276 @@
+"""The repost clusters in DuckDB, kept up to date after each crawl and index run from the articles' fingerprints.
+
+State, all derived from `articles` (so from the WARC files) and remade from nothing by `--rebuild`:
+- `repost_nodes`: the LSH index, one row per article of `latest_articles` with a fingerprint: its band keys
+  (pipelines.reposts.lsh) and the component it is in;
+- `repost_edges`: every pair of articles of two sites that share a band key and whose fingerprints are
+  COPY_SIMILARITY alike (pipelines.reposts.fingerprint);
+- `repost_clusters` and `reposts`: the connected components of those edges, with their originals
+  (pipelines.reposts.clusters).
+
+`refresh()` applies the difference since the last one: articles gone (or fingerprinted anew) lose their keys
+and edges; new ones get keys, are joined on them with every indexed article and the candidates verified; only
+the components around what changed are recomputed. Each step is a function of the set of articles alone, so
+refreshing after every batch, after every run or once after `index --rebuild` gives the same rows, and a
+refresh with nothing new changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.database.store import Store, StoreBusy
+from pipelines.reposts.clusters import Member, cluster_rows, components
+from pipelines.reposts.fingerprint import COPY_SIMILARITY, NUM_PERM, similarities
+from pipelines.reposts.lsh import band_keys
+
+logger = logging.getLogger(__name__)
+
+TABLES = ("repost_nodes", "repost_edges", "repost_clusters", "reposts")
+VERIFY_ROWS = 200_000  # candidate pairs verified at a time (each holds two fingerprints: ~1 KB)
+# long enough that a fingerprint cannot be missing for being short: stored before fingerprints existed
+UNFINGERPRINTED_CHARS = 1000
+
+WANTED = f"""
+CREATE OR REPLACE TEMP TABLE _rp_wanted AS
+WITH firsts AS (SELECT url, min(fetched_at) AS first_captured FROM articles GROUP BY url)
+SELECT l.article_id, l.site, hash(a.fingerprint) AS fp_hash,
+       hash(l.published_at, f.first_captured, l.source_credit, l.url, s.name, s.domains, s.kind) AS meta_hash
+FROM latest_articles l
+JOIN articles a USING (article_id)
+JOIN firsts f ON f.url = l.url
+LEFT JOIN sites s ON s.site = l.site
+WHERE len(a.fingerprint) = {NUM_PERM}
+"""
+MEMBERS = """
+WITH firsts AS (SELECT url, min(fetched_at) AS first_captured FROM articles GROUP BY url)
+SELECT a.article_id, a.site, a.url, a.published_at, f.first_captured, a.source_credit, a.fingerprint,
+       s.name, s.domains, s.kind, m.component
+FROM _rp_components m
+JOIN articles a USING (article_id)
+JOIN firsts f ON f.url = a.url
+LEFT JOIN sites s ON s.site = a.site
+ORDER BY m.component, a.article_id
+"""
+
+
+@dataclass
+class RepostRefresh:
+    """What refresh() did: 'built', 'updated' or 'unchanged'."""
+
+    action: str
+    articles: int = 0  # articles indexed
+    added: int = 0
+    removed: int = 0
+    candidates: int = 0  # pairs compared
+    edges: int = 0  # pairs judged copies, added
+    clusters: int = 0  # clusters in all
+    rewritten: int = 0  # clusters made again
+    unfingerprinted: int = 0
+
+    def __str__(self) -> str:
+        text = (f"repost clusters up to date ({self.clusters:,} clusters over {self.articles:,} articles)"
+                if self.action == "unchanged" else
+                f"repost clusters {self.action}: {self.clusters:,} clusters over {self.articles:,} articles "
+                f"(+{self.added:,} −{self.removed:,} articles, {self.candidates:,} pairs compared, "
+                f"{self.edges:,} copies found, {self.rewritten:,} clusters made again)")
+        if self.unfingerprinted:
+            text += (f"; {self.unfingerprinted:,} articles stored before fingerprints existed are left out "
+                     "(`baotinh index --rebuild` fingerprints them)")
+        return text
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False) -> RepostRefresh:
+    """Bring the repost tables up to date with latest_articles, in one transaction."""
+    con.begin()
+    try:
+        result = _refresh(con, rebuild)
+        for temp in ("_rp_wanted", "_rp_removed", "_rp_added", "_rp_changed", "_rp_reach", "_rp_components"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return result
+
+
+def refresh_reposts_database(db_path: Path, *, rebuild: bool = False) -> str:
+    """After a crawl or index run: refresh the repost clusters. Returns one line to show.
+
+    When another process holds the database, nothing waits: the clusters are brought up to date next time.
+    """
+    store = Store(db_path)
+    if not store.path.exists():
+        return f"no database at {store.path} yet"
+    try:
+        with store.connect() as con:
+            return str(refresh(con, rebuild=rebuild))
+    except StoreBusy:
+        return f"repost clusters not refreshed: {store.path.name} is open in another process"
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    return con.execute(sql).fetchone()[0]
+
+
+def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool) -> RepostRefresh:
+    if rebuild:
+        for table in TABLES:
+            con.execute(f"DELETE FROM {table}")
+    con.execute(WANTED)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_removed AS SELECT n.article_id, n.component FROM repost_nodes n
+                   ANTI JOIN _rp_wanted w ON w.article_id = n.article_id AND w.fp_hash = n.fp_hash""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_added AS SELECT w.* FROM _rp_wanted w
+                   ANTI JOIN repost_nodes n ON n.article_id = w.article_id AND n.fp_hash = w.fp_hash""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_changed AS SELECT n.article_id, n.component, w.meta_hash
+                   FROM repost_nodes n JOIN _rp_wanted w ON w.article_id = n.article_id AND w.fp_hash = n.fp_hash
+                   WHERE n.meta_hash IS DISTINCT FROM w.meta_hash""")
+    result = RepostRefresh("built" if rebuild or not _count(con, "SELECT count(*) FROM repost_nodes") else "updated")
+    result.added, result.removed = (_count(con, "SELECT count(*) FROM _rp_added"),
+                                    _count(con, "SELECT count(*) FROM _rp_removed"))
+    result.unfingerprinted = _count(con, f"""
+        SELECT count(*) FROM latest_articles l JOIN articles a USING (article_id)
+        WHERE a.fingerprint IS NULL AND length(a.text) >= {UNFINGERPRINTED_CHARS}""")
+    changed = _count(con, "SELECT count(*) FROM _rp_changed")
+    if not result.added and not result.removed and not changed:
+        result.action = "unchanged"
+        _totals(con, result)
+        return result
+    # what must be looked at again: the clusters of articles gone or changed, their neighbours, the new articles
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_reach AS
+        SELECT article_id FROM repost_nodes WHERE component IN
+            (SELECT component FROM _rp_removed UNION SELECT component FROM _rp_changed)
+        UNION SELECT article_id FROM _rp_changed
+        UNION SELECT article_a FROM repost_edges WHERE article_b IN (SELECT article_id FROM _rp_removed)
+        UNION SELECT article_b FROM repost_edges WHERE article_a IN (SELECT article_id FROM _rp_removed)
+        UNION SELECT article_id FROM _rp_added""")
+    gone = "(SELECT article_id FROM _rp_removed)"
+    con.execute(f"DELETE FROM repost_edges WHERE article_a IN {gone} OR article_b IN {gone}")
+    con.execute(f"DELETE FROM repost_nodes WHERE article_id IN {gone}")
+    con.execute("UPDATE repost_nodes SET meta_hash = c.meta_hash FROM _rp_changed c "
+                "WHERE repost_nodes.article_id = c.article_id")
+    _index_added(con)
+    result.candidates, result.edges = _link_added(con)
+    result.rewritten = _recluster(con)
+    _totals(con, result)
+    return result
+
+
+def _totals(con: duckdb.DuckDBPyConnection, result: RepostRefresh) -> None:
+    result.articles = _count(con, "SELECT count(*) FROM repost_nodes")
+    result.clusters = _count(con, "SELECT count(*) FROM repost_clusters")
+
+
+def _fingerprints(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow column of fingerprints (lists of NUM_PERM values) as an (n, NUM_PERM) uint32 array."""
+    values = pc.list_flatten(column).to_numpy(zero_copy_only=False)
+    return values.astype(np.uint32).reshape(-1, NUM_PERM)
+
+
+def _index_added(con: duckdb.DuckDBPyConnection) -> None:
+    """Band keys of the new articles into repost_nodes."""
+    added = con.execute("""SELECT w.article_id, w.site, w.fp_hash, w.meta_hash, a.fingerprint FROM _rp_added w
+                           JOIN articles a USING (article_id) ORDER BY w.article_id""").fetch_arrow_table()
+    if not added.num_rows:
+        return
+    keys = band_keys(_fingerprints(added["fingerprint"]))
+    buckets = pa.FixedSizeListArray.from_arrays(pa.array(keys.ravel(), pa.uint64()), keys.shape[1])
+    nodes = added.drop_columns(["fingerprint"]).append_column("buckets", buckets.cast(pa.list_(pa.uint64())))
+    con.register("_rp_nodes", nodes)
+    con.execute("INSERT INTO repost_nodes (article_id, site, fp_hash, meta_hash, buckets, component) "
+                "SELECT article_id, site, fp_hash, meta_hash, buckets, NULL FROM _rp_nodes")
+    con.unregister("_rp_nodes")
+
+
+def _candidate_batches(con: duckdb.DuckDBPyConnection) -> Iterator[pa.RecordBatch]:
+    """Pairs (new article, any article of another site) that share a band key, with both fingerprints."""
+    reader = con.execute("""
+        WITH new AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes
+                     WHERE article_id IN (SELECT article_id FROM _rp_added)),
+             indexed AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes),
+             pairs AS (SELECT DISTINCT least(new.article_id, indexed.article_id) AS a,
+                                       greatest(new.article_id, indexed.article_id) AS b
+                       FROM new JOIN indexed USING (bucket)
+                       WHERE new.article_id <> indexed.article_id AND new.site IS DISTINCT FROM indexed.site)
+        SELECT p.a, p.b, fa.fingerprint AS fa, fb.fingerprint AS fb
+        FROM pairs p JOIN articles fa ON fa.article_id = p.a JOIN articles fb ON fb.article_id = p.b
+    """).fetch_record_batch(VERIFY_ROWS)
+    yield from reader
+
+
+def _link_added(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Verify the candidates of the new articles; the copies become edges. Returns (compared, linked)."""
+    compared = linked = 0
+    for batch in _candidate_batches(con):
+        alike = similarities(_fingerprints(batch["fa"]), _fingerprints(batch["fb"]))
+        keep = alike >= COPY_SIMILARITY
+        compared += batch.num_rows
+        if not keep.any():
+            continue
+        mask = pa.array(keep)
+        edges = pa.table({"article_a": batch["a"].filter(mask), "article_b": batch["b"].filter(mask),
+                          "similarity": pa.array(alike[keep], pa.float64())})
+        con.register("_rp_edges", edges)
+        con.execute("INSERT INTO repost_edges SELECT article_a, article_b, similarity FROM _rp_edges")
+        con.unregister("_rp_edges")
+        linked += edges.num_rows
+    return compared, linked
+
+
+def _recluster(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the components that hold a reached article, and their rows. Returns the clusters written."""
+    while _count(con, """WITH more AS (
+            SELECT article_b AS article_id FROM repost_edges WHERE article_a IN (SELECT article_id FROM _rp_reach)
+            UNION SELECT article_a FROM repost_edges WHERE article_b IN (SELECT article_id FROM _rp_reach))
+        INSERT INTO _rp_reach SELECT article_id FROM more WHERE article_id NOT IN (SELECT article_id FROM _rp_reach)
+        """):
+        pass  # until no edge leads out of the reached articles
+    edges = con.execute("""SELECT article_a, article_b FROM repost_edges
+                           WHERE article_a IN (SELECT article_id FROM _rp_reach)""").fetchall()
+    groups = components(edges)
+    assignment = pa.table({"article_id": pa.array([a for group in groups for a in group], pa.string()),
+                           "component": pa.array([group[0] for group in groups for _ in group], pa.string())})
+    reached = "(SELECT article_id FROM _rp_reach)"
+    stale = f"article_id IN {reached} OR article_id IN (SELECT article_id FROM _rp_removed)"
+    con.execute(f"DELETE FROM repost_clusters WHERE cluster_id IN (SELECT cluster_id FROM reposts WHERE {stale})")
+    con.execute(f"DELETE FROM reposts WHERE {stale}")
+    con.execute(f"UPDATE repost_nodes SET component = NULL WHERE article_id IN {reached}")
+    con.register("_rp_assignment", assignment)
+    con.execute("CREATE OR REPLACE TEMP TABLE _rp_components AS SELECT * FROM _rp_assignment")
+    con.unregister("_rp_assignment")
+    con.execute("UPDATE repost_nodes SET component = c.component FROM _rp_components c "
+                "WHERE repost_nodes.article_id = c.article_id")
+    rows = con.execute(MEMBERS).fetch_arrow_table().to_pylist()
+    clusters, reposts = [], []
+    start = 0
+    for end in range(1, len(rows) + 1):
+        if end == len(rows) or rows[end]["component"] != rows[start]["component"]:
+            cluster, members = cluster_rows([_member(row) for row in rows[start:end]])
+            clusters.append(cluster)
+            reposts.extend(members)
+            start = end
+    if clusters:
+        con.register("_rp_clusters", pa.Table.from_pylist(clusters))
+        con.register("_rp_reposts", pa.Table.from_pylist(reposts))
+        con.execute("INSERT INTO repost_clusters BY NAME SELECT * FROM _rp_clusters")
+        # the delay as DuckDB subtracts instants ("711 days 18:15:12"), not as an Arrow duration (hours only)
+        con.execute("INSERT INTO reposts BY NAME SELECT r.* EXCLUDE (delay), r.first_seen - c.first_seen AS delay "
+                    "FROM _rp_reposts r JOIN _rp_clusters c USING (cluster_id)")
+        con.unregister("_rp_clusters")
+        con.unregister("_rp_reposts")
+    return len(clusters)
+
+
+def _member(row: dict) -> Member:
+    return Member(article_id=row["article_id"], site=row["site"], url=row["url"], published_at=row["published_at"],
+                  first_captured=row["first_captured"], source_credit=row["source_credit"],
+                  fingerprint=row["fingerprint"], site_name=row["name"], site_domains=tuple(row["domains"] or ()),
+                  site_kind=row["kind"])
