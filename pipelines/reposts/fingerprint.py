@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 from datasketch import MinHash
 
-from pipelines.reposts.shingles import folded_words, shingle_hashes
+from pipelines.reposts.shingles import shingle_hashes
 
 NUM_PERM = 128  # values per fingerprint: similarity estimated within ±0.045 (one standard deviation at 0.5)
 SEED = 14  # datasketch's permutations are drawn from numpy's RandomState(SEED), stable across versions
@@ -45,7 +45,7 @@ def fingerprint(text: str | None) -> list[int] | None:
     """NUM_PERM 32-bit values; None for a text of fewer than MIN_SHINGLES shingles."""
     if not text:
         return None
-    shingles = shingle_hashes(folded_words(text), SHINGLE_WORDS)
+    shingles = shingle_hashes(text, SHINGLE_WORDS)
     if len(shingles) < MIN_SHINGLES:
         return None
     sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME, permutations=PERMUTATIONS)
