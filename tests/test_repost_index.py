@@ -115,6 +115,11 @@ def test_the_same_articles_in_any_order_and_batches_give_the_same_rows(built: di
                 refresh(con)
         assert tables(store) == built, attempt
     assert attempt == 2
+    # candidates verified a few at a time: every batch of the stream is read
+    store = store_at(tmp_path / "streamed" / "baotinh.duckdb", rows)
+    with store.connect() as con:
+        assert refresh(con, verify_rows=2).candidates > 4
+    assert tables(store) == built
 
 
 def test_a_refresh_with_nothing_new_changes_nothing(tmp_path: Path) -> None:

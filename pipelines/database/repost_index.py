@@ -88,11 +88,13 @@ class RepostRefresh:
         return text
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False) -> RepostRefresh:
-    """Bring the repost tables up to date with latest_articles, in one transaction."""
+def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, verify_rows: int = VERIFY_ROWS
+            ) -> RepostRefresh:
+    """Bring the repost tables up to date with latest_articles, in one transaction; candidate pairs are
+    verified `verify_rows` at a time."""
     con.begin()
     try:
-        result = _refresh(con, rebuild)
+        result = _refresh(con, rebuild, verify_rows)
         for temp in ("_rp_wanted", "_rp_removed", "_rp_added", "_rp_changed", "_rp_reach", "_rp_components"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
         con.commit()
@@ -121,7 +123,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
 
-def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool) -> RepostRefresh:
+def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool, verify_rows: int) -> RepostRefresh:
     if rebuild:
         for table in TABLES:
             con.execute(f"DELETE FROM {table}")
@@ -158,7 +160,7 @@ def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool) -> RepostRefresh:
     con.execute("UPDATE repost_nodes SET meta_hash = c.meta_hash FROM _rp_changed c "
                 "WHERE repost_nodes.article_id = c.article_id")
     _index_added(con)
-    result.candidates, result.edges = _link_added(con)
+    result.candidates, result.edges = _link_added(con, verify_rows)
     result.rewritten = _recluster(con)
     _totals(con, result)
     return result
@@ -190,7 +192,7 @@ def _index_added(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_rp_nodes")
 
 
-def _candidate_batches(con: duckdb.DuckDBPyConnection) -> Iterator[pa.RecordBatch]:
+def _candidate_batches(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pa.RecordBatch]:
     """Pairs (new article, any article of another site) that share a band key, with both fingerprints."""
     reader = con.execute("""
         WITH new AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes
@@ -202,27 +204,28 @@ def _candidate_batches(con: duckdb.DuckDBPyConnection) -> Iterator[pa.RecordBatc
                        WHERE new.article_id <> indexed.article_id AND new.site IS DISTINCT FROM indexed.site)
         SELECT p.a, p.b, fa.fingerprint AS fa, fb.fingerprint AS fb
         FROM pairs p JOIN articles fa ON fa.article_id = p.a JOIN articles fb ON fb.article_id = p.b
-    """).fetch_record_batch(VERIFY_ROWS)
+    """).fetch_record_batch(rows)
     yield from reader
 
 
-def _link_added(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def _link_added(con: duckdb.DuckDBPyConnection, verify_rows: int) -> tuple[int, int]:
     """Verify the candidates of the new articles; the copies become edges. Returns (compared, linked)."""
-    compared = linked = 0
-    for batch in _candidate_batches(con):
+    compared = 0
+    found: list[pa.Table] = []
+    # nothing else may run on the connection while the candidates stream: it would end the stream
+    for batch in _candidate_batches(con, verify_rows):
         alike = similarities(_fingerprints(batch["fa"]), _fingerprints(batch["fb"]))
         keep = alike >= COPY_SIMILARITY
         compared += batch.num_rows
-        if not keep.any():
-            continue
-        mask = pa.array(keep)
-        edges = pa.table({"article_a": batch["a"].filter(mask), "article_b": batch["b"].filter(mask),
-                          "similarity": pa.array(alike[keep], pa.float64())})
-        con.register("_rp_edges", edges)
+        if keep.any():
+            mask = pa.array(keep)
+            found.append(pa.table({"article_a": batch["a"].filter(mask), "article_b": batch["b"].filter(mask),
+                                   "similarity": pa.array(alike[keep], pa.float64())}))
+    if found:
+        con.register("_rp_edges", pa.concat_tables(found))
         con.execute("INSERT INTO repost_edges SELECT article_a, article_b, similarity FROM _rp_edges")
         con.unregister("_rp_edges")
-        linked += edges.num_rows
-    return compared, linked
+    return compared, sum(t.num_rows for t in found)
 
 
 def _recluster(con: duckdb.DuckDBPyConnection) -> int:
