@@ -18,7 +18,6 @@ refresh with nothing new changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from pipelines.reposts.lsh import band_keys
 logger = logging.getLogger(__name__)
 
 TABLES = ("repost_nodes", "repost_edges", "repost_clusters", "reposts")
-VERIFY_ROWS = 200_000  # candidate pairs verified at a time (each holds two fingerprints: ~1 KB)
+VERIFY_ROWS = 50_000  # candidate pairs verified at a time (each holds two fingerprints: ~1 KB)
 # long enough that a fingerprint cannot be missing for being short: stored before fingerprints existed
 UNFINGERPRINTED_CHARS = 1000
 
@@ -192,40 +191,48 @@ def _index_added(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("_rp_nodes")
 
 
-def _candidate_batches(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pa.RecordBatch]:
-    """Pairs (new article, any article of another site) that share a band key, with both fingerprints."""
-    reader = con.execute("""
+def _candidates(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+    """Pairs (new article, any article of another site) that share a band key: the two ends as row numbers of
+    one fingerprint matrix (each fingerprint read once, however many pairs it is in), and the articles' ids."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_pairs AS
         WITH new AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes
                      WHERE article_id IN (SELECT article_id FROM _rp_added)),
-             indexed AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes),
-             pairs AS (SELECT DISTINCT least(new.article_id, indexed.article_id) AS a,
-                                       greatest(new.article_id, indexed.article_id) AS b
-                       FROM new JOIN indexed USING (bucket)
-                       WHERE new.article_id <> indexed.article_id AND new.site IS DISTINCT FROM indexed.site)
-        SELECT p.a, p.b, fa.fingerprint AS fa, fb.fingerprint AS fb
-        FROM pairs p JOIN articles fa ON fa.article_id = p.a JOIN articles fb ON fb.article_id = p.b
-    """).fetch_record_batch(rows)
-    yield from reader
+             indexed AS (SELECT article_id, site, unnest(buckets) AS bucket FROM repost_nodes)
+        SELECT DISTINCT least(new.article_id, indexed.article_id) AS a,
+                        greatest(new.article_id, indexed.article_id) AS b
+        FROM new JOIN indexed USING (bucket)
+        WHERE new.article_id <> indexed.article_id AND new.site IS DISTINCT FROM indexed.site""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_ends AS
+        SELECT article_id, CAST(row_number() OVER (ORDER BY article_id) - 1 AS BIGINT) AS n
+        FROM (SELECT a AS article_id FROM _rp_pairs UNION SELECT b FROM _rp_pairs)""")
+    ends = con.execute("SELECT e.article_id, a.fingerprint FROM _rp_ends e JOIN articles a USING (article_id) "
+                       "ORDER BY e.n").fetch_arrow_table()
+    pairs = con.execute("SELECT ea.n AS a, eb.n AS b FROM _rp_pairs p JOIN _rp_ends ea ON ea.article_id = p.a "
+                        "JOIN _rp_ends eb ON eb.article_id = p.b ORDER BY a, b").fetchnumpy()
+    for temp in ("_rp_pairs", "_rp_ends"):
+        con.execute(f"DROP TABLE {temp}")
+    fingerprints = _fingerprints(ends["fingerprint"]) if ends.num_rows else np.zeros((0, NUM_PERM), np.uint32)
+    return fingerprints, np.asarray(pairs["a"]), np.asarray(pairs["b"]), ends["article_id"].combine_chunks()
 
 
 def _link_added(con: duckdb.DuckDBPyConnection, verify_rows: int) -> tuple[int, int]:
     """Verify the candidates of the new articles; the copies become edges. Returns (compared, linked)."""
-    compared = 0
-    found: list[pa.Table] = []
-    # nothing else may run on the connection while the candidates stream: it would end the stream
-    for batch in _candidate_batches(con, verify_rows):
-        alike = similarities(_fingerprints(batch["fa"]), _fingerprints(batch["fb"]))
-        keep = alike >= COPY_SIMILARITY
-        compared += batch.num_rows
-        if keep.any():
-            mask = pa.array(keep)
-            found.append(pa.table({"article_a": batch["a"].filter(mask), "article_b": batch["b"].filter(mask),
-                                   "similarity": pa.array(alike[keep], pa.float64())}))
-    if found:
-        con.register("_rp_edges", pa.concat_tables(found))
+    fingerprints, a, b, ids = _candidates(con)
+    keep: list[np.ndarray] = []
+    alike: list[np.ndarray] = []
+    for start in range(0, len(a), verify_rows):  # two (verify_rows, NUM_PERM) arrays at a time
+        left, right = a[start:start + verify_rows], b[start:start + verify_rows]
+        scores = similarities(fingerprints[left], fingerprints[right])
+        keep.append(np.flatnonzero(scores >= COPY_SIMILARITY) + start)
+        alike.append(scores[scores >= COPY_SIMILARITY])
+    found = np.concatenate(keep) if keep else np.zeros(0, dtype=np.int64)
+    if len(found):
+        edges = pa.table({"article_a": ids.take(pa.array(a[found])), "article_b": ids.take(pa.array(b[found])),
+                          "similarity": pa.array(np.concatenate(alike), pa.float64())})
+        con.register("_rp_edges", edges)
         con.execute("INSERT INTO repost_edges SELECT article_a, article_b, similarity FROM _rp_edges")
         con.unregister("_rp_edges")
-    return compared, sum(t.num_rows for t in found)
+    return len(a), len(found)
 
 
 def _recluster(con: duckdb.DuckDBPyConnection) -> int:
