@@ -134,7 +134,7 @@ def truth_scores(con: duckdb.DuckDBPyConnection, articles: list[SyntheticArticle
     }
 
 
-def rows(articles: list[SyntheticArticle], fingerprints: list[list[int] | None], site_of: dict[str, str]) -> list[dict]:
+def rows(articles: list[SyntheticArticle], fingerprints: list[list[int]], site_of: dict[str, str]) -> list[dict]:
     """`articles` rows; papers sign their articles with their domain, one copy in three names its source."""
     def credit(a: SyntheticArticle) -> str | None:
         if a.kind != "copy":

@@ -74,8 +74,9 @@ CREATE TABLE IF NOT EXISTS articles (
     capture_id    VARCHAR,              -- → captures.capture_id
     extractor     VARCHAR,              -- version of the extractor that made this row
     fetched_at    TIMESTAMPTZ,          -- when the page was fetched (captures.fetched_at)
-    fingerprint   UINTEGER[]            -- MinHash of the text's 8-word shingles, folded (pipelines/reposts);
-                                        -- NULL for texts under 40 shingles
+    fingerprint   UINTEGER[]            -- MinHash of the text's 8-word shingles, folded (pipelines/reposts):
+                                        -- 128 values; [] for texts under 40 shingles; NULL: stored before
+                                        -- schema version 3 (`baotinh index --rebuild` makes it)
 );
 
 -- One row per number found in an article's text.

@@ -35,8 +35,6 @@ logger = logging.getLogger(__name__)
 
 TABLES = ("repost_nodes", "repost_edges", "repost_clusters", "reposts")
 VERIFY_ROWS = 50_000  # candidate pairs verified at a time (each holds two fingerprints: ~1 KB)
-# long enough that a fingerprint cannot be missing for being short: stored before fingerprints existed
-UNFINGERPRINTED_CHARS = 1000
 
 WANTED = f"""
 CREATE OR REPLACE TEMP TABLE _rp_wanted AS
@@ -137,9 +135,8 @@ def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool, verify_rows: int) ->
     result = RepostRefresh("built" if rebuild or not _count(con, "SELECT count(*) FROM repost_nodes") else "updated")
     result.added, result.removed = (_count(con, "SELECT count(*) FROM _rp_added"),
                                     _count(con, "SELECT count(*) FROM _rp_removed"))
-    result.unfingerprinted = _count(con, f"""
-        SELECT count(*) FROM latest_articles l JOIN articles a USING (article_id)
-        WHERE a.fingerprint IS NULL AND length(a.text) >= {UNFINGERPRINTED_CHARS}""")
+    result.unfingerprinted = _count(con, """
+        SELECT count(*) FROM latest_articles l JOIN articles a USING (article_id) WHERE a.fingerprint IS NULL""")
     changed = _count(con, "SELECT count(*) FROM _rp_changed")
     if not result.added and not result.removed and not changed:
         result.action = "unchanged"

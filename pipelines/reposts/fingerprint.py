@@ -41,13 +41,16 @@ def _identity(value: int) -> int:
     return value  # the shingles are hashed already (pipelines.reposts.shingles), the same on every machine
 
 
-def fingerprint(text: str | None) -> list[int] | None:
-    """NUM_PERM 32-bit values; None for a text of fewer than MIN_SHINGLES shingles."""
+def fingerprint(text: str | None) -> list[int]:
+    """NUM_PERM 32-bit values; none (an empty list) for a text of fewer than MIN_SHINGLES shingles.
+
+    Stored as is in `articles.fingerprint`, where NULL then means a row made before fingerprints existed.
+    """
     if not text:
-        return None
+        return []
     shingles = shingle_hashes(text, SHINGLE_WORDS)
     if len(shingles) < MIN_SHINGLES:
-        return None
+        return []
     sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME, permutations=PERMUTATIONS)
     sketch.update_batch(shingles.tolist())
     return sketch.hashvalues.tolist()
