@@ -13,8 +13,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.database.repost_index import TABLES, refresh
+from pipelines.database.repost_index import TABLES, refresh, refresh_reposts_database
 from pipelines.database.store import Store
+from pipelines.reposts.clusters import cluster_id
 from pipelines.reposts.fingerprint import fingerprint
 from tests.repost_texts import CAMPAIGN, bulletin, farm_copy, paper_page, paragraphs, without_marks
 
@@ -164,3 +165,22 @@ def test_an_article_fetched_again_changed_or_gone_gives_what_a_fresh_build_gives
         assert con.execute("SELECT count(*) FROM repost_clusters").fetchone()[0] == 2  # the Nghệ An one dissolved
         assert con.execute("SELECT count(*) FROM reposts WHERE article_id = ?", [copy["article_id"]]).fetchone() \
             == (0,)  # superseded by its URL's newer capture
+
+
+def test_a_failed_refresh_is_rolled_back_said_in_one_line_and_done_by_the_next(tmp_path: Path) -> None:
+    rows = corpus()
+    nghe_an = [r for r in rows if r["site"] == "baonghean" or r["article_id"].endswith("005>")]
+    store = store_at(tmp_path / "db" / "baotinh.duckdb", [r for r in rows if r not in nghe_an])
+    with store.connect() as con:
+        refresh(con)
+        # a stray row in the way of the cluster the Nghệ An article will make: its insert fails
+        con.execute("INSERT INTO repost_clusters (cluster_id) VALUES (?)", [cluster_id(nghe_an[0]["article_id"])])
+    before = tables(store)
+    store.write({"articles": nghe_an})
+    line = refresh_reposts_database(store.path)
+    assert line.startswith("repost clusters not refreshed (ConstraintException: ") and "tries again" in line
+    assert tables(store) == before  # nothing half done
+    with store.connect() as con:
+        con.execute("DELETE FROM repost_clusters WHERE original_article_id IS NULL")
+    assert refresh_reposts_database(store.path).startswith("repost clusters updated: 3 clusters")
+    assert tables(store) == fresh(tmp_path, "fresh", rows)

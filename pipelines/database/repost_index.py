@@ -104,7 +104,9 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, verify_row
 def refresh_reposts_database(db_path: Path, *, rebuild: bool = False) -> str:
     """After a crawl or index run: refresh the repost clusters. Returns one line to show.
 
-    When another process holds the database, nothing waits: the clusters are brought up to date next time.
+    When another process holds the database, nothing waits: the clusters are brought up to date next time. A
+    refresh that fails is rolled back and logged; it costs the run nothing (its rows are stored already), and
+    the next run's refresh does the work again.
     """
     store = Store(db_path)
     if not store.path.exists():
@@ -114,6 +116,9 @@ def refresh_reposts_database(db_path: Path, *, rebuild: bool = False) -> str:
             return str(refresh(con, rebuild=rebuild))
     except StoreBusy:
         return f"repost clusters not refreshed: {store.path.name} is open in another process"
+    except Exception as e:  # derived state: never worth the run's end (lock, run row), retried next time
+        logger.exception("refreshing the repost clusters of %s failed", store.path)
+        return f"repost clusters not refreshed ({type(e).__name__}: {e}); the next crawl or index tries again"
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
