@@ -152,14 +152,19 @@ def test_an_article_fetched_again_changed_or_gone_gives_what_a_fresh_build_gives
         "published_at"], "PTĐT", fetched=copy["fetched_at"] + timedelta(days=5), url=copy["url"])
     # the paper's article re-extracted with a publication time an hour later (same capture, same text)
     paper = {**rows[0], "published_at": rows[0]["published_at"] + timedelta(hours=1)}
+    # a farm's copy now belongs to the other farm (the registry gave its host to it): it and that farm's copy
+    # of the same article are now of one site, and no longer a pair
+    moved = {**rows[2], "site": "vccidata"}
     # and the other paper's copied article is gone (its WARC file re-indexed without it)
     gone = rows[3]["article_id"]
-    store.write({"articles": [refetched, paper]})
+    store.write({"articles": [refetched, paper, moved]})
     with store.connect() as con:
         con.execute("DELETE FROM articles WHERE article_id = ?", [gone])
         result = refresh(con)
-    assert (result.added, result.removed) == (1, 2)  # the new capture in; the old capture and the gone one out
-    final = [r for r in rows if r["article_id"] not in (gone, rows[0]["article_id"])] + [refetched, paper]
+    # in: the new capture and the moved copy; out: the old capture, the moved copy as it was, the gone article
+    assert (result.added, result.removed) == (2, 3)
+    replaced = (gone, rows[0]["article_id"], rows[2]["article_id"])
+    final = [r for r in rows if r["article_id"] not in replaced] + [refetched, paper, moved]
     assert tables(store) == fresh(tmp_path, "fresh", final)
     with store.connect(read_only=True) as con:
         assert con.execute("SELECT count(*) FROM repost_clusters").fetchone()[0] == 2  # the Nghệ An one dissolved

@@ -130,13 +130,15 @@ def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool, verify_rows: int) ->
         for table in TABLES:
             con.execute(f"DELETE FROM {table}")
     con.execute(WANTED)
-    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_removed AS SELECT n.article_id, n.component FROM repost_nodes n
-                   ANTI JOIN _rp_wanted w ON w.article_id = n.article_id AND w.fp_hash = n.fp_hash""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_added AS SELECT w.* FROM _rp_wanted w
-                   ANTI JOIN repost_nodes n ON n.article_id = w.article_id AND n.fp_hash = w.fp_hash""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _rp_changed AS SELECT n.article_id, n.component, w.meta_hash
-                   FROM repost_nodes n JOIN _rp_wanted w ON w.article_id = n.article_id AND w.fp_hash = n.fp_hash
-                   WHERE n.meta_hash IS DISTINCT FROM w.meta_hash""")
+    # an article whose fingerprint or site changed is indexed anew (its pairs depend on both); one whose dates,
+    # credit or site description changed only has its cluster made again
+    same = "w.article_id = n.article_id AND w.fp_hash = n.fp_hash AND w.site IS NOT DISTINCT FROM n.site"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rp_removed AS SELECT n.article_id, n.component FROM repost_nodes n
+                    ANTI JOIN _rp_wanted w ON {same}""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rp_added AS SELECT w.* FROM _rp_wanted w
+                    ANTI JOIN repost_nodes n ON {same}""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _rp_changed AS SELECT n.article_id, n.component, w.meta_hash
+                    FROM repost_nodes n JOIN _rp_wanted w ON {same} WHERE n.meta_hash IS DISTINCT FROM w.meta_hash""")
     result = RepostRefresh("built" if rebuild or not _count(con, "SELECT count(*) FROM repost_nodes") else "updated")
     result.added, result.removed = (_count(con, "SELECT count(*) FROM _rp_added"),
                                     _count(con, "SELECT count(*) FROM _rp_removed"))
