@@ -105,11 +105,16 @@ def credits(copy: Member, original: Member) -> bool:
 
 def choose_original(members: Sequence[Member]) -> tuple[Member, str, str | None]:
     """The original, the evidence for it (`credit`, `published`, `captured`) and the credit that named it."""
-    credited: dict[str, str] = {}
-    for candidate in members:
-        for copy in members:
-            if copy is not candidate and credits(copy, candidate):
-                credited.setdefault(candidate.article_id, copy.source_credit or "")
+    # credits() reads a copy's site and credit and a candidate's site and own credit: compare those once each,
+    # not every pair of members (a widely copied article has many copies with the same few credits)
+    copies = sorted({(m.site or "", m.source_credit): m for m in members if m.source_credit}.items())
+    named: dict[tuple[str, str | None], str] = {}
+    for key, candidate in {(m.site or "", m.source_credit): m for m in members}.items():
+        naming = [credit for (_, credit), copy in copies if credits(copy, candidate)]
+        if naming:
+            named[key] = naming[0] or ""
+    credited = {m.article_id: named[m.site or "", m.source_credit] for m in members
+                if (m.site or "", m.source_credit) in named}
     pool = [m for m in members if m.article_id in credited] or list(members)
 
     def order(m: Member) -> tuple[Any, ...]:
