@@ -107,6 +107,16 @@ def choice() -> None:
     blocks = best + 1  # pigeonhole: two hashes <= best bits apart agree on one of best + 1 blocks
     print(f"   (an index for SimHash pairs <= {best} bits apart needs {blocks} tables keyed by "
           f"{64 // blocks} bits: each article meets 1/{2 ** (64 // blocks)} of all others per table)")
+    sizes = []
+    for size in (4, 5, 6, 8):
+        sets = {a.article_id: shingle_hashes(a.text, size) for a in articles}
+        jaccard = {name: [len(np.intersect1d(sets[x.article_id], sets[y.article_id]))
+                          / len(np.union1d(sets[x.article_id], sets[y.article_id])) for x, y in pairs]
+                   for name, pairs in groups.items()}
+        sizes.append(f"{size} words {np.percentile(jaccard['copy, kept >= 70%'], 5):.2f} / "
+                     f"{max(max(jaccard[n]) for n in negatives):.2f}")
+    print("   shingle size, exact Jaccard: copies (kept >= 70%) 5th percentile / different articles' largest: "
+          + "; ".join(sizes))
 
 
 def truth_scores(con: duckdb.DuckDBPyConnection, articles: list[SyntheticArticle]) -> dict[str, float]:
