@@ -28,7 +28,7 @@ from pipelines.reposts.shingles import shingle_hashes
 
 NUM_PERM = 128  # values per fingerprint: similarity estimated within ±0.045 (one standard deviation at 0.5)
 SEED = 14  # datasketch's permutations are drawn from numpy's RandomState(SEED), stable across versions
-SHINGLE_WORDS = 8  # Vietnamese words are one syllable each in writing: 8 syllables are 4 to 5 English words
+SHINGLE_WORDS = 8  # Vietnamese is written a syllable at a time: 8 of them are 4 or 5 words of most languages
 MIN_SHINGLES = 40  # shorter texts (a caption, a teaser) get no fingerprint: too little text to tell copies apart
 SCHEME = "affine32"
 COPY_SIMILARITY = 0.45  # at or above: the same article (see bench/bench_reposts.py for the measurements)
