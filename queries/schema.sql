@@ -4,8 +4,8 @@
 -- tables are CREATE … IF NOT EXISTS, views and macros CREATE OR REPLACE with the same definition, and the
 -- version row is inserted once. Running it again on an existing database changes nothing.
 --
--- Schema version: 2 (recorded in schema_migrations). Version 1 was the first release (no sites, no
--- captures.site). A change to an existing table is a new numbered file in queries/migrations/, applied once
+-- Schema version: 3 (recorded in schema_migrations). Version 1 was the first release (no sites, no
+-- captures.site); version 2 had no fingerprints and no repost clusters. A change to an existing table is a new numbered file in queries/migrations/, applied once
 -- by pipelines/database/schema.py before this file runs; this file always describes the latest version.
 --
 -- Times are TIMESTAMPTZ (an instant). The shell shows them in its TimeZone setting; queries/init.sql sets
@@ -73,7 +73,10 @@ CREATE TABLE IF NOT EXISTS articles (
     source_credit VARCHAR,              -- "PTĐT", "Theo TTXVN", …
     capture_id    VARCHAR,              -- → captures.capture_id
     extractor     VARCHAR,              -- version of the extractor that made this row
-    fetched_at    TIMESTAMPTZ           -- when the page was fetched (captures.fetched_at)
+    fetched_at    TIMESTAMPTZ,          -- when the page was fetched (captures.fetched_at)
+    fingerprint   UINTEGER[]            -- MinHash of the text's 8-word shingles, folded (pipelines/reposts):
+                                        -- 128 values; [] for texts under 40 shingles; NULL: stored before
+                                        -- schema version 3 (`baotinh index --rebuild` makes it)
 );
 
 -- One row per number found in an article's text.
@@ -122,6 +125,52 @@ CREATE TABLE IF NOT EXISTS search_docs (
     title      VARCHAR,                 -- fold(title)
     body       VARCHAR,                 -- fold(lead and text)
     doc_hash   UBIGINT                  -- hash of what was folded: a changed article is re-indexed
+);
+
+-- Repost clusters: the same article on several sites. Made from articles.fingerprint after each crawl and
+-- index run (pipelines/database/repost_index.py); the same articles always give the same rows.
+-- The LSH index: one row per article of latest_articles with a fingerprint.
+CREATE TABLE IF NOT EXISTS repost_nodes (
+    article_id VARCHAR PRIMARY KEY,     -- → articles.article_id
+    site       VARCHAR,                 -- → sites.site
+    fp_hash    UBIGINT,                 -- hash of the fingerprint: a changed one is indexed again
+    meta_hash  UBIGINT,                 -- hash of what the choice of an original reads (dates, credit, site)
+    buckets    UBIGINT[],               -- the fingerprint's 42 band keys (pipelines/reposts/lsh.py)
+    component  VARCHAR                  -- smallest article_id of its cluster's articles; NULL: no copy known
+);
+
+-- Pairs of articles of two sites whose fingerprints share a band key and are at least 0.45 alike.
+CREATE TABLE IF NOT EXISTS repost_edges (
+    article_a  VARCHAR,                 -- → articles.article_id, the smaller id of the two
+    article_b  VARCHAR,                 -- → articles.article_id
+    similarity DOUBLE                   -- share of equal fingerprint values: estimated Jaccard similarity
+);
+
+-- One row per cluster: articles linked by copy pairs (connected), two or more.
+CREATE TABLE IF NOT EXISTS repost_clusters (
+    cluster_id          VARCHAR PRIMARY KEY,  -- 16 hex digits of sha1(original_article_id)
+    original_article_id VARCHAR,              -- → articles.article_id: the article the others copy
+    original_site       VARCHAR,              -- → sites.site of the original
+    articles            INTEGER,              -- articles in the cluster, the original included
+    sites               INTEGER,              -- distinct sites among them
+    first_seen          TIMESTAMPTZ,          -- the original's publication time (its first capture if undated)
+    last_seen           TIMESTAMPTZ,          -- the latest copy's, the same way
+    evidence            VARCHAR,              -- why the original: credit (a copy names its site), published
+                                              -- (earliest publication time) or captured (earliest capture)
+    credit              VARCHAR               -- the copy's source credit that named it, when evidence = credit
+);
+
+-- One row per article of a cluster, the original included.
+CREATE TABLE IF NOT EXISTS reposts (
+    article_id       VARCHAR PRIMARY KEY,  -- → articles.article_id
+    cluster_id       VARCHAR,              -- → repost_clusters.cluster_id
+    site             VARCHAR,              -- → sites.site
+    url              VARCHAR,              -- the article's URL
+    is_original      BOOLEAN,              -- true for the cluster's original
+    similarity       DOUBLE,               -- to the original: share of equal fingerprint values (1 for it)
+    first_seen       TIMESTAMPTZ,          -- publication time, else the first capture of its URL
+    delay            INTERVAL,             -- first_seen − the original's (negative: dated before it)
+    credits_original BOOLEAN               -- its source credit names the original's site
 );
 
 -- ---- macros --------------------------------------------------------------------------------------------
@@ -266,3 +315,5 @@ ORDER BY top.score DESC, top.day DESC, top.article_id;
 
 INSERT OR IGNORE INTO schema_migrations
 VALUES (2, now(), 'sites, captures.site, warc_files, search_docs; views and search macros');
+INSERT OR IGNORE INTO schema_migrations
+VALUES (3, now(), 'articles.fingerprint; repost_nodes, repost_edges, repost_clusters, reposts');

@@ -1,7 +1,8 @@
 """A small database with what the saved queries and search need: two sites, a repost, figures, two runs.
 
-Rows go in through the Store, as a crawl's do; the search index is then built by pipelines.database.search_index.
-Dates are frozen at +07:00.
+Rows go in through the Store, as a crawl's do, each article with the fingerprint derive() gives its text; the
+search index and the repost clusters are then built as after a crawl (pipelines.database.search_index,
+repost_index). Dates are frozen at +07:00.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from pipelines.database import repost_index
 from pipelines.database.search_index import refresh
 from pipelines.database.store import Store
+from pipelines.reposts.fingerprint import fingerprint
 
 VN = timezone(timedelta(hours=7))
 WARC = "baotinh-20260312020000000-00000-test.warc.gz"
@@ -96,7 +99,7 @@ def fixture_rows() -> dict[str, list[dict[str, Any]]]:
             "article_id": article_id(n), "url": url, "site": site, "title": title, "lead": None,
             "author": "Minh Hương" if site == "baophutho" else None, "published_at": published, "text": text,
             "source_credit": "PTĐT" if site == "baophutho" else None, "capture_id": article_id(n),
-            "extractor": "test/1", "fetched_at": fetched,
+            "extractor": "test/1", "fetched_at": fetched, "fingerprint": fingerprint(text),
         })
         rows["images"].append({"article_id": article_id(n), "src": f"/anh/{n}.jpg", "caption": title,
                                "credit": "Minh Hương"})
@@ -126,4 +129,5 @@ def build_fixture_db(path: Path) -> Path:
     assert store.write(fixture_rows())
     with store.connect() as con:
         assert refresh(con).action == "built"
+        assert repost_index.refresh(con).clusters == 1  # the tea article and its repost
     return path

@@ -24,6 +24,10 @@ COMPARED = {
     "sites": "SELECT * EXCLUDE (updated_at) FROM sites",
     "warc_files": "SELECT * EXCLUDE (run_id, indexed_at) FROM warc_files",
     "search_docs": "SELECT * FROM search_docs",
+    "repost_nodes": "SELECT * FROM repost_nodes",
+    "repost_edges": "SELECT * FROM repost_edges",
+    "repost_clusters": "SELECT * FROM repost_clusters",
+    "reposts": "SELECT * FROM reposts",
 }
 
 

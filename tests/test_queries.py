@@ -109,11 +109,22 @@ def test_reposts(fixture_db: Path) -> None:
     rows = run_query(fixture_db, "reposts.sql")
     assert len(rows) == 1
     repost = rows[0]
-    assert (repost["sites"], repost["copies"], repost["first_site"]) == (2, 2, "baophutho")
-    # the shell's JSON mode prints lists as text
-    assert repost["all_sites"] == "[baophutho, vccidata]"
-    assert repost["urls"].split(", ")[1].startswith("'https://vccidata.com.vn/")
+    # the farm's copy of the tea article, the next morning, word for word
+    assert (repost["original_site"], repost["copy_site"], repost["evidence"]) == ("baophutho", "vccidata", "published")
+    assert (repost["original_day"], repost["delay"], repost["similarity"]) == ("2026-03-12", "21:48:00", 1.0)
+    assert repost["copy_url"].startswith("https://vccidata.com.vn/") and repost["credits"] is False
     assert run_query(fixture_db, "reposts.sql", min_sites=3) == []
+    assert len(run_query(fixture_db, "reposts.sql", site="vccidata")) == 1  # a copy's site finds it too
+    assert run_query(fixture_db, "reposts.sql", since="2026-03-13") == []  # the original is of the 12th
+
+
+def test_copiers(fixture_db: Path) -> None:
+    rows = run_query(fixture_db, "copiers.sql")
+    assert [(r["copied_site"], r["copier"], r["articles"], r["copies"], r["credited"]) for r in rows] == [
+        ("baophutho", "vccidata", 1, 1, 0)]
+    assert (rows[0]["median_days"], rows[0]["fastest"], rows[0]["first_copy"]) == (0.9, "21:48:00", "2026-03-13")
+    assert len(run_query(fixture_db, "copiers.sql", site="vccidata")) == 1
+    assert run_query(fixture_db, "copiers.sql", until="2026-03-11") == []
 
 
 def test_captures_of_url(fixture_db: Path) -> None:

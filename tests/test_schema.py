@@ -15,7 +15,7 @@ from pipelines.database.store import Store
 from tests.conftest import REPO, duckdb_cli
 
 TABLES = {"schema_migrations", "sites", "runs", "captures", "articles", "figures", "images", "warc_files",
-          "search_docs"}
+          "search_docs", "repost_nodes", "repost_edges", "repost_clusters", "reposts"}
 VIEWS = {"latest_articles", "articles_by_site_month", "article_figures", "site_summary", "run_summary"}
 
 # The schema of the first release (version 1), as its databases have it.
@@ -110,13 +110,14 @@ def test_a_first_release_database_is_migrated_with_its_rows(tmp_path: Path) -> N
 def test_migrations_run_once_in_order_before_the_schema(tmp_path: Path) -> None:
     db = tmp_path / "b.duckdb"
     Store(db).ensure_schema()
-    steps = [(3, "ALTER TABLE articles ADD COLUMN words INTEGER; INSERT INTO runs (run_id) VALUES ('m3');"),
-             (4, "UPDATE runs SET status = 'migrated to 4' WHERE run_id = 'm3';")]
-    sql = schema_sql() + "\nINSERT OR IGNORE INTO schema_migrations VALUES (4, now(), 'test');"
+    first, second = SCHEMA_VERSION + 1, SCHEMA_VERSION + 2
+    steps = [(first, "ALTER TABLE articles ADD COLUMN words INTEGER; INSERT INTO runs (run_id) VALUES ('m1');"),
+             (second, "UPDATE runs SET status = 'migrated' WHERE run_id = 'm1';")]
+    sql = schema_sql() + f"\nINSERT OR IGNORE INTO schema_migrations VALUES ({second}, now(), 'test');"
     with duckdb.connect(str(db)) as con:
-        assert apply_schema(con, sql=sql, steps=steps, latest=4) == SCHEMA_VERSION
-        assert apply_schema(con, sql=sql, steps=steps, latest=4) == 4  # nothing left to migrate
-        assert con.execute("SELECT run_id, status FROM runs").fetchall() == [("m3", "migrated to 4")]
+        assert apply_schema(con, sql=sql, steps=steps, latest=second) == SCHEMA_VERSION
+        assert apply_schema(con, sql=sql, steps=steps, latest=second) == second  # nothing left to migrate
+        assert con.execute("SELECT run_id, status FROM runs").fetchall() == [("m1", "migrated")]
         assert "words" in {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() "
                                                      "WHERE table_name = 'articles'").fetchall()}
 

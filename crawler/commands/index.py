@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.ingest.index import index_warcs
     from crawler.run.console import ConsoleFormatter
+    from pipelines.database.repost_index import refresh_reposts_store
     from pipelines.database.search_index import refresh_store
     from pipelines.database.store import DB_NAME, CatalogUnreachable, StoreBusy, data_store
 
@@ -189,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
     if result.not_learned:
         print(result.not_learned, file=sys.stderr)
     print(refresh_store(store, rebuild=args.rebuild), file=sys.stderr)
+    print(refresh_reposts_store(store, rebuild=args.rebuild), file=sys.stderr)
     if damage:
         print(f"baotinh: damaged WARC file(s): {', '.join(result.damaged_files)}; the rows of every whole record "
               f"are stored; `baotinh verify --data-dir {data_dir}` names each damaged span", file=sys.stderr)

@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "search", help="search the articles (accent-insensitive, ranked)", formatter_class=FORMATTER,
         description="Print the articles that contain every word of QUERY, best first (BM25), with date, site, "
-        "title, a snippet and the URL. Accents are optional both ways: `dang` finds Đảng, `Phú Thọ` finds "
+        "title, a snippet and the URL, and the other sites that carry the same article (\"also on N sites\": "
+        "its repost cluster). Accents are optional both ways: `dang` finds Đảng, `Phú Thọ` finds "
         "phu tho. Put words in double quotes to require them as a phrase.",
         epilog="examples:\n  baotinh search 'phu tho'\n  baotinh search 'nông thôn mới' --site baophutho --limit 5\n"
         "  baotinh search '\"xuat khau\" gao' --since 2026-01-01 --until 2026-03-31   # days of publication\n"
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         hits = [{"rank": rank, "day": hit.day.isoformat() if hit.day else None, "site": hit.site, "title": hit.title,
                  "snippet": hit.snippet, "url": hit.url, "score": hit.score, "article_id": hit.article_id,
-                 "published_at": hit.published_at.astimezone(VIETNAM).isoformat() if hit.published_at else None}
+                 "published_at": hit.published_at.astimezone(VIETNAM).isoformat() if hit.published_at else None,
+                 "also_on_sites": len(hit.also_on), "also_on": list(hit.also_on)}
                 for rank, hit in enumerate(result.hits, 1)]
         print(json.dumps({"query": args.query, "method": result.method, "notice": result.notice, "hits": hits},
                          ensure_ascii=False, indent=2))
@@ -80,8 +82,14 @@ def run(args: argparse.Namespace) -> int:
     width = len(str(len(result.hits)))
     for rank, hit in enumerate(result.hits, 1):
         pad = " " * (width + 2)
-        print(f"{rank:>{width}}. {hit.day or '----------'}  {hit.site or '-'}  {hit.title or '(no title)'}")
+        print(f"{rank:>{width}}. {hit.day or '----------'}  {hit.site or '-'}  {hit.title or '(no title)'}"
+              + (f"  (also on {_sites(hit.also_on)})" if hit.also_on else ""))
         for line in textwrap.wrap(hit.snippet, 100):
             print(pad + line)
         print(pad + hit.url)
     return 0
+
+
+def _sites(sites: tuple[str, ...]) -> str:
+    """'1 site: contentfarm', '3 sites: a, b, c'."""
+    return f"{len(sites)} site{'s' if len(sites) > 1 else ''}: {', '.join(sites)}"

@@ -1,5 +1,5 @@
 """RunLife: a crawl's life as a Scrapy extension, so `baotinh crawl` and `scrapy crawl news` (what Scrapyd
-runs) both get the run lock, recovery, the run's rows and the search refresh.
+runs) both get the run lock, recovery, the run's rows and the search and repost refresh.
 
 - Built with the crawler (extensions are built before the downloader and its WARC writer): it takes the run
   lock (crawler.run.lock; LockHeld when another crawl holds it) and repairs what a killed run left
@@ -11,7 +11,8 @@ runs) both get the run lock, recovery, the run's rows and the search refresh.
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
   rows to, and puts the run's row with its counters so far into every batch.
 - spider_closed: it waits for the rows of every archived record (the finishers, LiveIngest's), writes the
-  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool), runs the closers (the
+  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool) and the repost clusters,
+  runs the closers (the
   run's rows stored, the lock held: the site templates learned again, crawler.extensions.run_templates), and
   lets the lock go.
 
@@ -58,6 +59,7 @@ from crawler.run.logfile import guard_log_files
 from crawler.run.reserve import RESERVE_NAME, SpaceReserve
 from crawler.run.state import RUNS_FILE, append_run, state_dir
 from crawler.run.stats import failed_sites, jsonable_stats, run_status, sites_summary, totals
+from pipelines.database.repost_index import refresh_reposts_store
 from pipelines.database.search_index import refresh_store
 from pipelines.database.store import Batch, CatalogUnreachable, Store, data_store
 
@@ -253,6 +255,7 @@ class RunLife:
         except (OSError, duckdb.Error) as e:
             logger.error("search index not refreshed (%s: %s); the next run or `baotinh index` refreshes it",
                          type(e).__name__, e)
+        logger.info("%s", await asyncio.to_thread(refresh_reposts_store, self.store))
 
     def _full_disk(self, error: Exception) -> None:
         """A batch found the disk full (in the sink's writing thread): the crawl stops, and says so once."""

@@ -8,6 +8,7 @@ from typing import Any
 from crawler.ingest.analysis import Analysis
 from crawler.ingest.response import ArchivedResponse
 from crawler.registry import Site
+from pipelines.reposts.fingerprint import fingerprint
 
 
 def capture_row(response: ArchivedResponse, site: str | None) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def article_rows(
                 "capture_id": capture_id,
                 "extractor": article.extractor,
                 "fetched_at": fetched_at,
+                "fingerprint": fingerprint(article.text),  # near-duplicate MinHash: the repost clusters
             }
         ],
         "images": [

@@ -2,7 +2,8 @@
 
 With the full-text index (pipelines.database.search_index) it calls `search_articles` (BM25 over folded text, every
 word required, "quoted phrases" in order); without it, `search_articles_folded` (the same matching,
-ranked by word counts), and the result says so once in `notice`.
+ranked by word counts), and the result says so once in `notice`. Each hit carries the other sites its article is
+also on (`also_on`: the sites of its repost cluster, pipelines.database.repost_index).
 
 >>> result = search(Path("data/baotinh.duckdb"), "phu tho", site="baophutho")   # doctest: +SKIP
 >>> result.hits[0].title                                                         # doctest: +SKIP
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+import duckdb
 
 from pipelines.database.search_index import load_fts, macro_exists
 from pipelines.database.store import Store
@@ -29,6 +32,7 @@ class Hit:
     url: str
     article_id: str
     published_at: datetime | None
+    also_on: tuple[str, ...] = ()  # other sites carrying the same article (its repost cluster's), by name
 
 
 @dataclass
@@ -71,7 +75,23 @@ def search(
             f"FROM {macro}(?, site := ?, since := ?, until := ?, max_hits := ?)",
             [query, site, since, until, limit],
         ).fetchall()
-    return SearchResult([Hit(*row) for row in rows], method, notice)
+        also = also_on(con, [row[6] for row in rows])
+    return SearchResult([Hit(*row, also_on=also.get(row[6], ())) for row in rows], method, notice)
+
+
+def also_on(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """The other sites of each article's repost cluster (none for a database made before repost clusters)."""
+    if not article_ids or not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reposts' AND database_name = current_database()"
+    ).fetchone()[0]:
+        return {}
+    rows = con.execute("""
+        SELECT r.article_id, list(DISTINCT o.site ORDER BY o.site)
+        FROM reposts r JOIN reposts o ON o.cluster_id = r.cluster_id AND o.site IS DISTINCT FROM r.site
+        WHERE r.article_id IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY r.article_id
+    """, [article_ids]).fetchall()
+    return {article_id: tuple(sites) for article_id, sites in rows}
 
 
 def known_sites(db_path: Path, wait: float = 10.0) -> list[str]:
