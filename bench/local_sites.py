@@ -11,6 +11,7 @@ host. Run it in its own process, so that serving costs nothing to the measured c
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -18,8 +19,17 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PER_LISTING = 50
-PARAGRAPH = ("Theo báo cáo của UBND tỉnh, năm nay toàn tỉnh có thêm {n} xã đạt chuẩn nông thôn mới, "
-             "thu nhập bình quân đạt 52,3 triệu đồng/người/năm, tăng 12,3% so với cùng kỳ. ")
+# Each article's words are drawn from these, seeded by its number: articles that share no long run of words,
+# as a real site's do not (identical generated articles would all be reposts of each other to
+# pipelines.database.repost_index, a case no site has).
+WORDS = ("tỉnh huyện xã thôn bản nông dân hợp tác sản xuất lúa cà phê chè cao su hồ tiêu thu hoạch giá bán tăng "
+         "giảm triệu đồng tấn hecta năm tháng quý kế hoạch chỉ tiêu ngân sách đầu tư công trình đường giao thông "
+         "cầu trường học trạm y tế bệnh viện bác sĩ học sinh giáo viên thi tốt nghiệp điểm chuẩn doanh nghiệp "
+         "việc làm lao động xuất khẩu khu công nghiệp dự án vốn giải ngân chậm tiến độ mưa lũ sạt lở cứu hộ "
+         "di dời hộ dân nhà ở hỗ trợ chính sách người có công lễ hội văn hóa du lịch khách lượt doanh thu "
+         "hội nghị ủy ban nhân dân hội đồng chủ tịch phó giám đốc sở ngành kiểm tra giám sát kết quả báo cáo "
+         "đánh giá triển khai thực hiện nghị quyết chương trình mục tiêu quốc gia nông thôn mới đô thị "
+         "văn minh").split()
 
 
 def article_path(n: int) -> str:
@@ -47,7 +57,9 @@ def page(path: str, articles: int, per_listing: int = PER_LISTING) -> bytes | No
         n = int(path.split("-")[3]) if path.split("-")[3].isdigit() else -1
         if not 0 <= n < articles or path != article_path(n):
             return None
-        body = "".join(f"<p>{PARAGRAPH.format(n=n + i)}</p>\n" for i in range(12))
+        words = random.Random(n)
+        body = "".join("<p>" + " ".join(words.choices(WORDS, k=40)).capitalize() + f" ({n + i} hộ).</p>\n"
+                       for i in range(12))
         return (f'<html><head><title>Bài {n}</title><meta property="og:type" content="article"></head>'
                 f"<body><h1>Bài viết số {n}</h1>{body}</body></html>").encode()
     return None
