@@ -111,7 +111,10 @@ EXTRACT_ENABLED = True
 EXTRACT_PROCESSES = 0  # worker processes that derive rows (crawler.ingest.pool); 0 = one per CPU core
 EXTRACT_MAX_PENDING = 64  # archived records waiting for their rows before the engine pauses fetching
 STORE_BATCH_SIZE = 500  # rows per DuckDB transaction
-STORE_FLUSH_INTERVAL = 5.0  # seconds; also bounds how long rows wait in memory
+STORE_FLUSH_INTERVAL = 5.0  # seconds; how long rows wait in memory while the database keeps up
+# Rows that may wait while a batch is being written (they go together in the next one); past this the crawl
+# waits for the database, so a database slower than fetching costs time, never unbounded memory
+STORE_MAX_WAITING = 20_000
 # Site templates (crawler.extensions.run_templates): lines a site prints on many of its pages, learned from its
 # archived articles at the end of a run and applied from the next one (DATA/templates/, named in each WARC file)
 TEMPLATES_ENABLED = True
