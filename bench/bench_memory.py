@@ -74,7 +74,7 @@ def crawl(url: str, data: Path, pages: int) -> tuple[int, int, int, float]:
     return fetched, usage.ru_maxrss * 1024, peak_tree[0], seconds
 
 
-def main() -> None:
+def main() -> list[tuple[str, str, str]]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:
@@ -87,6 +87,9 @@ def main() -> None:
     print(f"peak RSS at {fetched:,} pages: {peak / 1e6:.0f} MB largest process, {tree / 1e6:.0f} MB whole tree "
           f"(target <= {TARGET_MB} MB); growth from {small:,} to {big:,} articles: "
           f"{(peak - small_peak) / 1e6:+.0f} MB / {(tree - small_tree) / 1e6:+.0f} MB")
+    return [(f"peak RSS, {fetched:,}-page crawl", f"<= {TARGET_MB} MB",
+             f"{peak / 1e6:.0f} MB ({(peak - small_peak) / 1e6:+.0f} MB over {small:,} articles); "
+             f"whole tree {tree / 1e6:.0f} MB")]
 
 
 if __name__ == "__main__":

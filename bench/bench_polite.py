@@ -62,21 +62,26 @@ def run(label: str, crawl: object, tmp: Path) -> tuple[float, int]:
     return seconds, most
 
 
-def main() -> None:
+def main() -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         seconds, most = run("baotinh", crawl_baotinh, Path(tmp))
         limit = most * DELAY
         print(f"ten polite sites, baotinh: {seconds:6.1f} s = {seconds / limit:.2f}x the politeness limit "
               f"({most} requests a site x {DELAY:g} s = {limit:.0f} s); target <= 1.1x + {FIXED:g} s "
               f"= {1.1 * limit + FIXED:.0f} s")
+        rows = [("ten polite sites vs the politeness limit", f"<= 1.1x + {FIXED:g} s ({1.1 * limit + FIXED:.0f} s)",
+                 f"{seconds:.1f} s = {seconds / limit:.2f}x of {limit:.0f} s")]
         if not have_wget():
             print("ten polite sites, wget --mirror --wait=1: wget is not installed and apt-get could not "
                   "install it; no figure")
-            return
+            return [*rows, ("ten polite sites vs ten wget --mirror --wait=1", "", "no wget: no figure")]
         wget_seconds, wget_most = run("wget", crawl_wget, Path(tmp))
         print(f"ten polite sites, wget --mirror --wait=1, ten at once: {wget_seconds:6.1f} s = "
               f"{wget_seconds / (wget_most * DELAY):.2f}x its limit ({wget_most} requests a site); "
               f"baotinh / wget: {seconds / wget_seconds:.2f}")
+    return [*rows, ("ten polite sites vs ten wget --mirror --wait=1", "",
+                    f"{seconds / wget_seconds:.2f}x wget's {wget_seconds:.1f} s "
+                    f"({wget_seconds / (wget_most * DELAY):.2f}x its limit)")]
 
 
 if __name__ == "__main__":
