@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
@@ -192,20 +192,34 @@ def teaser_share(text: str, teasers: Iterable[str]) -> float:
     return len(mine & theirs) / len(mine)
 
 
-def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, teasers: int = 0) -> Verdict:
-    """Weigh what the page declares against the shape of its text (see the module docstring)."""
+TEXT_MOST = 2  # the most the text's shape can add for an article ("one long text block")
+
+
+@dataclass
+class Evidence:
+    """Points for (+) and against (-) an article, each with its reason."""
+
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    against: bool = False
+    error_page: bool = False
+
+    def note(self, points: int, why: str) -> None:
+        self.score += points
+        self.against |= points < 0
+        self.reasons.append(f"{why}{points:+d}")
+
+
+def declared_evidence(signals: PageSignals, tree: HtmlElement) -> Evidence:
+    """What the page says of itself: structured data, meta tags, its headline and its URL. Read before
+    anything is removed or extracted."""
+    evidence = Evidence()
+    note = evidence.note
     title = signals.title_tag or signals.og_title
     headline = signals.h1[0] if signals.h1 else ""
     if any(ERROR_TITLE.search(t) for t in (title, headline) if t and len(t.split()) <= ERROR_TITLE_WORDS):
-        return Verdict(False, "error page")
-    score, reasons, against = 0, [], False
-
-    def note(points: int, why: str) -> None:
-        nonlocal score, against
-        score += points
-        against |= points < 0
-        reasons.append(f"{why}{points:+d}")
-
+        evidence.error_page = True
+        return evidence
     if signals.ld_article is not None:
         note(2, "json-ld article")
     if signals.ld_listing:
@@ -227,6 +241,26 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, t
         note(1, "article url")
     elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
         note(-1, "listing url")
+    return evidence
+
+
+def settled(evidence: Evidence) -> Verdict | None:
+    """The verdict when what the page declares decides it whatever its text: an error page, or evidence
+    against an article that no text can outweigh (the text adds at most TEXT_MOST). None when the text
+    must be extracted and weighed: a listing settled here costs no extraction."""
+    if evidence.error_page:
+        return Verdict(False, "error page")
+    if evidence.score + TEXT_MOST < 0:
+        return Verdict(False, ", ".join(evidence.reasons))
+    return None
+
+
+def judge(page: Evidence, share: float, shape: Shape, teasers: int = 0) -> Verdict:
+    """Weigh what the page declares (`declared_evidence`) against the shape of its text."""
+    if page.error_page:
+        return Verdict(False, "error page")
+    evidence = Evidence(page.score, list(page.reasons), page.against)
+    note = evidence.note
     if share >= TEASER_SHARE_LISTING:
         note(-5 if share >= TEASER_SHARE_ALL else -3, f"teasers {share:.2f}")
     elif shape.summaries >= TEASER_SHARE_LISTING:
@@ -242,9 +276,10 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, t
         and shape.link_share < LONG_BLOCK_LINK_SHARE
         and shape.headline_links < LINK_HEAVY_HEADLINES // 2
     ):
-        note(2, "one long text block")
-    is_article = score >= 0
-    return Verdict(is_article, ", ".join(reasons), doubtful=is_article and against and score < DOUBT_MARGIN)
+        note(TEXT_MOST, "one long text block")
+    is_article = evidence.score >= 0
+    doubtful = is_article and evidence.against and evidence.score < DOUBT_MARGIN
+    return Verdict(is_article, ", ".join(evidence.reasons), doubtful=doubtful)
 
 
 def _is_headline(headline: str, signals: PageSignals) -> bool:
