@@ -14,7 +14,6 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
-from pipelines.extraction.signals import WHITESPACE
 from pipelines.extraction.text import FlatTexts, flat_text, words_around
 
 INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
@@ -55,12 +54,14 @@ def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None) -> list[
 def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]:
     """One pass over the tree for both kinds of box: by heading text and by class/id."""
     found = []
+    # A page repeats a few class names on thousands of elements: each is matched against the rules once.
+    rules: dict[str, tuple[str | None, bool]] = {}
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         text = element.text
         if text and len(text) <= 60:
-            heading = WHITESPACE.sub(" ", text).strip()
+            heading = " ".join(text.split())
             if heading and ANY_BOX_TITLE.fullmatch(heading):
                 box = _box_of_heading(element, heading, texts)
                 if box is not None:
@@ -69,11 +70,21 @@ def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if len(names) <= 4 or element.tag in KEEP or _in_running_text(element):
             continue
-        if ANY_BOX_CLASS.search(names) and _small_box(element, texts):
-            found.append((element, next(r.name for r in BOX_CLASSES if r.pattern.search(names))))
-        elif PROMO_CLASS.search(names) and _promo(element, texts):
+        if names not in rules:
+            rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
+        box_rule, promo = rules[names]
+        if box_rule is not None and _small_box(element, texts):
+            found.append((element, box_rule))
+        elif promo and _promo(element, texts):
             found.append((element, "promotion"))
     return found
+
+
+def _class_rule(names: str) -> str | None:
+    """The name of the first box rule the class/id names match, or None."""
+    if ANY_BOX_CLASS.search(names) is None:
+        return None
+    return next(r.name for r in BOX_CLASSES if r.pattern.search(names))
 
 
 def _in_running_text(element: HtmlElement) -> bool:
