@@ -3,7 +3,8 @@
 Pure: no Scrapy, no I/O, no module state. The live crawl and `baotinh index` call the same function,
 in a process pool. The page is parsed once and every step shares that tree:
 
-1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>);
+1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>); when that alone rules out an
+   article (page_kind.settled: an error page, a home page URL declared a website), nothing more is done;
 2. scan: the headline's place, date and author blocks with where they stand; teaser blocks —
    all read before anything is removed;
 3. boxes: related lists, teaser cards, promotion, share and comment blocks leave the tree;
