@@ -7,19 +7,22 @@ import doctest
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from lxml.etree import XPath
+from lxml.html import fromstring
 
-from pipelines.extraction import bylines, extract
+from pipelines.extraction import bylines, extract, text
 from pipelines.extraction import published as vi_dates
 from pipelines.extraction.bylines import Byline, dateline_credit, is_site_name, parse_byline, split_photo_credit
 from pipelines.extraction.extract import EXTRACTOR_VERSION
 from pipelines.extraction.metadata import strip_site_name
 from pipelines.extraction.published import parse_datetime, parse_stamp
+from pipelines.extraction.signals import logos
 from tests.extract_fixtures.pages import AUTHOR, PARAGRAPHS, SAPO, TITLE, URL, article_page
 
 VN = timezone(timedelta(hours=7))
 
 
-@pytest.mark.parametrize("module", [bylines, vi_dates, extract], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [bylines, vi_dates, extract, text], ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, _ = doctest.testmod(module)
     assert failures == 0
@@ -137,6 +140,29 @@ def test_site_names_are_recognised(name: str, tokens: set[str]) -> None:
 
 def test_people_are_not_site_names() -> None:
     assert not is_site_name("Minh Chiến", {"nld", "nldcomvn", "baonguoilaodongonline"})
+
+
+MASTHEAD = """<html><body>
+<header><div class="site-logo"><a href="/"><img src="/l.png" alt="Báo Phú Thọ"></a>
+  <span><img src="/slogan.png" alt="Cơ quan của Đảng bộ"></span></div>
+  <a class="logo-mobile" href="/">Báo Phú Thọ</a></header>
+<main><img src="/photo.jpg" alt="Hội nghị"><a href="/x">Tin</a>
+  <div id="logo-partner"><p><img src="/partner.png" alt="Đối tác"></p></div>
+  <img class="footer-logo" src="/f.png" alt="Báo Phú Thọ điện tử"></main></body></html>"""
+
+
+def test_logos_are_the_ones_the_page_names_in_page_order() -> None:
+    # The masthead (the site's name, never an author) is read from these; lxml's XPath is the reference.
+    tree = fromstring(MASTHEAD)
+    reference = XPath(
+        "//a[contains(@class,'logo') or contains(@id,'logo')]|//img[contains(@class,'logo') or contains(@id,'logo')]"
+        "|//*[contains(@class,'logo') or contains(@id,'logo')]//img"
+    )(tree)
+    assert [e.get("src") or e.get("class") for e in logos(tree, most=10)] == [
+        "/l.png", "/slogan.png", "logo-mobile", "/partner.png", "/f.png"
+    ]  # fmt: skip
+    assert logos(tree, most=10) == reference
+    assert logos(tree) == reference[:4]
 
 
 def test_author_is_a_person_never_the_site() -> None:

@@ -7,10 +7,13 @@ import importlib
 import pkgutil
 
 import pytest
+from trafilatura.utils import load_html
 
 from pipelines import extraction
 from pipelines.extraction.article import Article
 from pipelines.extraction.extract import extract
+from pipelines.extraction.page_kind import Evidence, Shape, declared_evidence, judge, settled
+from pipelines.extraction.signals import read_signals
 from tests.extract_fixtures.layouts import URL as LAYOUT_URL
 from tests.extract_fixtures.layouts import article_ld, home_page, news_page, section_page
 from tests.extract_fixtures.pages import PARAGRAPHS, TITLE, URL, article_page, listing_page
@@ -193,3 +196,29 @@ def test_a_doubtful_article_is_kept_and_says_why() -> None:
     assert article is not None
     assert article.doubt is not None and "listing url" in article.doubt and "og:type website" in article.doubt
     assert extract(news_page(), LAYOUT_URL).doubt is None  # type: ignore[union-attr]
+
+
+# -- a page settled by what it declares, before its text is extracted --------------------------------
+
+
+def _declared(page: str, url: str) -> Evidence:
+    tree = load_html(page)
+    return declared_evidence(read_signals(tree, url), tree)
+
+
+def test_a_listing_settled_before_extraction_is_one_whatever_its_text() -> None:
+    """A home page URL, og:type website and a section heading: extract() skips the text; the best text
+    shape there is (one long block of prose, no links) could not have made it an article either."""
+    url = "https://baophutho.vn/"
+    evidence = _declared(listing_page(url), url)
+    early = settled(evidence)
+    assert early is not None and not early.is_article
+    prose = Shape(chars=5000, link_chars=0, headline_links=0, text_chars=5000)
+    assert not judge(evidence, 0.0, prose).is_article
+    assert extract(listing_page(url), url) is None
+
+
+def test_an_article_is_never_settled_before_its_text() -> None:
+    for page, url in ((article_page(), URL), (listing_page(SECTION), SECTION)):
+        assert settled(_declared(page, url)) is None  # the text decides
+    assert extract(article_page(), URL) is not None

@@ -73,6 +73,27 @@ def test_busy_database_spools_then_merges(tmp_path: Path) -> None:
     assert not list(store.spool_dir.iterdir())
 
 
+GLANCE = """
+import sys, threading, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("holding", flush=True)
+threading.Event().wait(0.5)  # a query at the shell: the file is let go soon
+con.close()
+"""
+
+
+def test_a_reader_that_lets_go_soon_does_not_send_the_batch_to_the_spool(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(batch(0))
+    with subprocess.Popen([sys.executable, "-c", GLANCE, str(store.path)], stdout=subprocess.PIPE,
+                          text=True) as reader:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "holding"
+        assert store.write(batch(1)) is True  # written once the reader let go, not spooled
+        reader.communicate(timeout=30)
+    assert not store.spool_dir.exists() or not list(store.spool_dir.iterdir())
+    assert count(store.path, "articles") == 2
+
+
 def warc_batch(n: int, warc: str, images: int = 1) -> dict[str, list[dict]]:
     rows = batch(n)
     rows["captures"][0]["warc_file"] = warc

@@ -36,6 +36,7 @@ SIGNS = (
     "Failure while replaying WAL",
     "database has been invalidated",
 )
+SHORT_READ = re.compile(r"attempted to read (?P<n>\d+) bytes from location (?P<at>\d+)")
 
 
 class StoreDamaged(RuntimeError):
@@ -58,6 +59,15 @@ def damage_reason(error: BaseException, path: Path) -> str | None:
         return None
     for prefix in ("IO Error: ", "FATAL Error: ", "INTERNAL Error: "):
         text = text.removeprefix(prefix)
+    short = SHORT_READ.search(text)
+    if short:  # a block wanted past the end of the file: say so in the words of size_problem()
+        wanted = int(short["at"]) + int(short["n"])
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = None
+        if size is not None and size < wanted:
+            return f"the file is {size:,} bytes, a block in use ends at byte {wanted:,}: cut short"
     # DuckDB names the file by its absolute path: the file's name is enough (the line names its folder)
     return re.sub(rf'"[^"]*/{re.escape(path.name)}"', f'"{path.name}"', text).splitlines()[0]
 

@@ -50,6 +50,9 @@ CHILD_TABLES = ("images", "figures")
 REPLACE_FILE = "replace_files.json"  # in a spooled batch: the WARC files whose old rows it replaces
 CONFLICT_RETRIES = 20  # a catalog's commit that lost to another writer's is run again, this many times at most
 CONFLICT_WAIT = 0.05  # seconds before the first retry, doubled each time (up to 2 s), with jitter
+# A batch waits this long for a reader that opens the file now and then (a shell's query, a status line) before it
+# is spooled: without it a reader polling at the flush interval can keep every batch out of the file
+WRITE_WAIT = 2.0
 Batch = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
 
@@ -197,7 +200,7 @@ class Store:
         if not batch and not replace_files:
             return True
         def attempt() -> None:
-            with self.connect() as con:
+            with self.connect(wait=WRITE_WAIT) as con:
                 self._merge_spool(con)
                 self._insert(con, batch, replace_files)
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
-from pipelines.extraction.signals import WHITESPACE
-from pipelines.extraction.text import words_around
+from pipelines.extraction.text import FlatTexts, flat_text, words_around
 
 INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
 KEEP = frozenset({"html", "body", "article", "main", "h1"})
@@ -41,38 +40,51 @@ def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None) -> list[
     right before and after each "Xem thêm"/"Mục lục" box are added to it: content farms set their
     wrapper lines there (see `wrappers`)."""
     used: list[str] = []
-    for element, rule_name in _boxes(tree) + _link_lists(tree) + _cards(tree):
+    texts = FlatTexts()  # every box is found before the first is removed: the texts hold for all three walks
+    for element, rule_name in _boxes(tree, texts) + _link_lists(tree, texts) + _cards(tree, texts):
         if _detached(element, tree):
             continue
         if neighbours is not None and rule_name in ANCHOR_BOXES:
-            neighbours.extend(_text(n) for n in (element.getprevious(), element.getnext()) if n is not None)
+            neighbours.extend(flat_text(n) for n in (element.getprevious(), element.getnext()) if n is not None)
         element.drop_tree()  # keeps the tail text, which belongs to the surrounding block
         used.append(rule_name)
     return used
 
 
-def _boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]:
     """One pass over the tree for both kinds of box: by heading text and by class/id."""
     found = []
+    # A page repeats a few class names on thousands of elements: each is matched against the rules once.
+    rules: dict[str, tuple[str | None, bool]] = {}
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         text = element.text
         if text and len(text) <= 60:
-            heading = WHITESPACE.sub(" ", text).strip()
+            heading = " ".join(text.split())
             if heading and ANY_BOX_TITLE.fullmatch(heading):
-                box = _box_of_heading(element, heading)
+                box = _box_of_heading(element, heading, texts)
                 if box is not None:
                     found.append((box, next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))))
                     continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if len(names) <= 4 or element.tag in KEEP or _in_running_text(element):
             continue
-        if ANY_BOX_CLASS.search(names) and _small_box(element):
-            found.append((element, next(r.name for r in BOX_CLASSES if r.pattern.search(names))))
-        elif PROMO_CLASS.search(names) and _promo(element):
+        if names not in rules:
+            rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
+        box_rule, promo = rules[names]
+        if box_rule is not None and _small_box(element, texts):
+            found.append((element, box_rule))
+        elif promo and _promo(element, texts):
             found.append((element, "promotion"))
     return found
+
+
+def _class_rule(names: str) -> str | None:
+    """The name of the first box rule the class/id names match, or None."""
+    if ANY_BOX_CLASS.search(names) is None:
+        return None
+    return next(r.name for r in BOX_CLASSES if r.pattern.search(names))
 
 
 def _in_running_text(element: HtmlElement) -> bool:
@@ -80,31 +92,31 @@ def _in_running_text(element: HtmlElement) -> bool:
     return element.tag in INLINE and words_around(element)
 
 
-def _promo(element: HtmlElement) -> bool:
+def _promo(element: HtmlElement, texts: FlatTexts) -> bool:
     """A promotion card (book, product, booking, app): small, and holding a link, a button or a price
     rather than being the article."""
-    length = len(_text(element))
+    length = len(texts[element])
     if length > PROMO_MAX_CHARS or element.find(".//h1") is not None:
         return False
     return length <= 300 or element.find(".//a") is not None or _has_form(element)
 
 
-def _box_of_heading(element: HtmlElement, heading: str) -> HtmlElement | None:
+def _box_of_heading(element: HtmlElement, heading: str, texts: FlatTexts) -> HtmlElement | None:
     block = element
-    while (parent := block.getparent()) is not None and parent.tag not in KEEP and _text(parent) == heading:
+    while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts[parent] == heading:
         block = parent
-    rest = len(_text(block)) - len(heading)
+    rest = len(texts[block]) - len(heading)
     if rest > 0:
         # "Xem thêm: <a>…</a>" in one paragraph is a box line; "<b>Xem thêm</b> các quy định…" is text.
-        return block if _link_share(block, rest) >= MIN_LINK_SHARE else None
+        return block if _link_share(block, rest, texts) >= MIN_LINK_SHARE else None
     box = None
     candidate = block.getparent()
     for _ in range(3):
         if candidate is None or candidate.tag in KEEP or candidate.find(".//h1") is not None:
             break
-        rest = len(_text(candidate)) - len(heading)
+        rest = len(texts[candidate]) - len(heading)
         if rest > MAX_BOX_CHARS or not (
-            rest <= 0 or _has_form(candidate) or _link_share(candidate, rest) >= MIN_LINK_SHARE
+            rest <= 0 or _has_form(candidate) or _link_share(candidate, rest, texts) >= MIN_LINK_SHARE
         ):
             break
         box, candidate = candidate, candidate.getparent()
@@ -114,15 +126,15 @@ def _box_of_heading(element: HtmlElement, heading: str) -> HtmlElement | None:
     return box if box is not None else block
 
 
-def _small_box(element: HtmlElement) -> bool:
-    length = len(_text(element))
+def _small_box(element: HtmlElement, texts: FlatTexts) -> bool:
+    length = len(texts[element])
     if length > MAX_BOX_CHARS or element.find(".//h1") is not None:
         return False
     # Short bars go whatever they hold; longer boxes only when made of links or a form.
-    return length <= 300 or _has_form(element) or _link_share(element, length) >= MIN_LINK_SHARE
+    return length <= 300 or _has_form(element) or _link_share(element, length, texts) >= MIN_LINK_SHARE
 
 
-def _link_lists(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _link_lists(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]:
     """Lists whose every item is one headline link, or opens with one and adds a short summary:
     related-article lists with no heading."""
     found = []
@@ -130,44 +142,43 @@ def _link_lists(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
         items = [item for item in element if item.tag == "li"]
         if len(items) < 2:
             continue
-        texts = [_text(item) for item in items]
         if all(
-            len(t) >= LINK_ITEM_CHARS and (_link_share(item, len(t)) >= 0.9 or _teaser_item(item, t))
-            for item, t in zip(items, texts, strict=True)
+            len(t) >= LINK_ITEM_CHARS and (_link_share(item, len(t), texts) >= 0.9 or _teaser_item(item, t, texts))
+            for item, t in ((item, texts[item]) for item in items)
         ):
             found.append((element, "link_list"))
     return found
 
 
-def _teaser_item(item: HtmlElement, text: str) -> bool:
+def _teaser_item(item: HtmlElement, text: str, texts: FlatTexts) -> bool:
     """A list item opening with a headline link to another page, then a line of summary."""
     if len(text) > CARD_MAX_CHARS:
         return False
-    link = next((a for a in item.iter("a") if _text(a)), None)
+    link = next((a for a in item.iter("a") if texts[a]), None)
     if link is None or not _goes_elsewhere(link):
         return False
-    headline = _text(link)
+    headline = texts[link]
     words = len(headline.split())
     framed = _thumbnail_link(item, link) or any(a.tag in HEADINGS for a in link.iterancestors())
     return (words >= HEADLINE_WORDS or (framed and words >= LINK_LINE_WORDS)) and text.startswith(headline[:20])
 
 
-def _cards(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _cards(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]:
     """Blocks whose text is one link to another page ("<p><a>Đọc thêm bài khác…</a></p>"), and small
     cards holding another article's headline link beside a thumbnail or a line of summary — set amid
     the article's prose. Among other cards (a listing page), they are the page, not a box in it."""
     found = []
     prose: dict[HtmlElement, bool] = {}
     for link in tree.iter("a"):
-        text = _text(link)
+        text = texts[link]
         words = len(text.split())
         if words < LINK_LINE_WORDS or not _goes_elsewhere(link):
             continue
         block = link
-        while (parent := block.getparent()) is not None and parent.tag not in KEEP and _text(parent) == text:
+        while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts[parent] == text:
             block = parent
         if block is not link and block.tag in CARD_TAGS and block.find(".//img") is None:
-            if _amid_prose(block, prose):
+            if _amid_prose(block, prose, texts):
                 found.append((block, "link_line"))
             continue
         if words < HEADLINE_WORDS or words_around(block):  # a link inside a sentence is no teaser
@@ -175,17 +186,17 @@ def _cards(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
         card = block.getparent()
         if card is None or card.tag in KEEP or card.tag not in CARD_TAGS or card.find(".//h1") is not None:
             continue
-        length = len(_text(card))
+        length = len(texts[card])
         if (
             length <= CARD_MAX_CHARS
-            and (_link_share(card, length) >= CARD_LINK_SHARE or _thumbnail_link(card, link))
-            and _amid_prose(card, prose)
+            and (_link_share(card, length, texts) >= CARD_LINK_SHARE or _thumbnail_link(card, link))
+            and _amid_prose(card, prose, texts)
         ):
             found.append((card, "teaser_card"))
     return found
 
 
-def _amid_prose(block: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:
+def _amid_prose(block: HtmlElement, cache: dict[HtmlElement, bool], texts: FlatTexts) -> bool:
     """At least PROSE_SIBLINGS siblings of `block` are running text: long, mostly not links, and no
     card themselves (on a listing, cards with long summaries stand beside other cards)."""
     parent = block.getparent()
@@ -196,11 +207,11 @@ def _amid_prose(block: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:
         for sibling in parent:
             if not isinstance(sibling.tag, str):
                 continue
-            length = len(_text(sibling))
+            length = len(texts[sibling])
             if (
                 length >= PROSE_CHARS
-                and _link_share(sibling, length) < 0.3
-                and not _standalone_headline(sibling)
+                and _link_share(sibling, length, texts) < 0.3
+                and not _standalone_headline(sibling, texts)
             ):
                 count += 1
                 if count >= PROSE_SIBLINGS:
@@ -209,14 +220,14 @@ def _amid_prose(block: HtmlElement, cache: dict[HtmlElement, bool]) -> bool:
     return cache[parent]
 
 
-def _standalone_headline(block: HtmlElement) -> bool:
+def _standalone_headline(block: HtmlElement, texts: FlatTexts) -> bool:
     """A headline link standing on its own (in its heading, no words around it): a teaser's."""
     for link in block.iter("a"):
-        text = _text(link)
+        text = texts[link]
         if len(text.split()) < HEADLINE_WORDS:
             continue
         holder = link
-        while (parent := holder.getparent()) is not None and parent is not block and _text(parent) == text:
+        while (parent := holder.getparent()) is not None and parent is not block and texts[parent] == text:
             holder = parent
         if not words_around(holder):
             return True
@@ -234,14 +245,10 @@ def _thumbnail_link(card: HtmlElement, headline: HtmlElement) -> bool:
     return any(a is not headline and a.get("href") == href and a.find(".//img") is not None for a in card.iter("a"))
 
 
-def _text(element: HtmlElement) -> str:
-    return WHITESPACE.sub(" ", element.text_content()).strip()
-
-
-def _link_share(element: HtmlElement, length: int) -> float:
+def _link_share(element: HtmlElement, length: int, texts: FlatTexts) -> float:
     if length <= 0:
         return 1.0
-    return sum(len(_text(a)) for a in element.iter("a")) / length
+    return sum(len(texts[a]) for a in element.iter("a")) / length
 
 
 def _has_form(element: HtmlElement) -> bool:

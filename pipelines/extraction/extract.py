@@ -3,7 +3,8 @@
 Pure: no Scrapy, no I/O, no module state. The live crawl and `baotinh index` call the same function,
 in a process pool. The page is parsed once and every step shares that tree:
 
-1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>);
+1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>); when that alone rules out an
+   article (page_kind.settled: an error page, a home page URL declared a website), nothing more is done;
 2. scan: the headline's place, date and author blocks with where they stand; teaser blocks —
    all read before anything is removed;
 3. boxes: related lists, teaser cards, promotion, share and comment blocks leave the tree;
@@ -30,7 +31,15 @@ from pipelines.extraction.bylines import dateline_credit, fold, is_site_name
 from pipelines.extraction.images import find_images
 from pipelines.extraction.location import locate_article
 from pipelines.extraction.metadata import clean_lead, find_lead, find_title, site_tokens, source_line
-from pipelines.extraction.page_kind import container_shape, judge, teaser_blocks, teaser_share, teasers_inside
+from pipelines.extraction.page_kind import (
+    container_shape,
+    declared_evidence,
+    judge,
+    settled,
+    teaser_blocks,
+    teaser_share,
+    teasers_inside,
+)
 from pipelines.extraction.passages import restore_passages
 from pipelines.extraction.rules import match_line
 from pipelines.extraction.scan import scan_page
@@ -53,7 +62,14 @@ def extract(
     tree = load_html(html)
     if tree is None:
         return None
+    # lxml makes a Python object for an element each time a walk reaches it unless one is alive, and
+    # lxml.html picks its class in Python: holding them all makes that cost once per element, not once
+    # per walk (a dozen walks below).
+    _alive = list(tree.iter())
     signals = read_signals(tree, url)
+    page = declared_evidence(signals, tree)
+    if settled(page) is not None:  # an error page, or a listing whatever its text: no extraction
+        return None
     tokens = site_tokens(signals)
     scan = scan_page(tree, signals)
     teasers = teaser_blocks(tree)
@@ -68,7 +84,7 @@ def extract(
     paragraphs = restore_passages(location, paragraphs)
     share = teaser_share("\n".join(paragraphs), teasers_inside(teasers, location.container))
     shape = container_shape(location.container, url, sum(len(p) for p in paragraphs), location.hits.values())
-    verdict = judge(signals, tree, share, shape, len(teasers))
+    verdict = judge(page, share, shape, len(teasers))
     if not verdict.is_article:
         return None
 

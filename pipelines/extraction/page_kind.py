@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold
-from pipelines.extraction.signals import WHITESPACE, PageSignals, resolve, split_url
-from pipelines.extraction.text import words_around
+from pipelines.extraction.signals import PageSignals, resolve, split_url
+from pipelines.extraction.text import FlatTexts, words_around
 
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
@@ -100,34 +100,35 @@ def container_shape(
     """The container's shape; `hits` are the elements the extracted paragraphs start in."""
     if container is None:
         return Shape(text_chars=text_chars)
-    chars = len(_text(container))
+    texts = FlatTexts()
+    chars = len(texts[container])
     link_chars, headlines = 0, 0
     here = split_url(url).path.rstrip("/")
     for link in container.iter("a"):
-        text = _text(link)
+        text = texts[link]
         link_chars += len(text)
         href = link.get("href") or ""
         if _is_headline_text(text) and href and not href.startswith(("#", "javascript:", "mailto:")):
             headlines += split_url(resolve(url, href) or "").path.rstrip("/") != here
     beside, total = 0, 0
     for hit in hits:
-        length = len(_text(hit))
+        length = len(texts[hit])
         total += length
-        beside += length if _beside_headline(hit) else 0
+        beside += length if _beside_headline(hit, texts) else 0
     return Shape(chars, link_chars, headlines, text_chars, beside / total if total else 0.0)
 
 
-def _beside_headline(element: HtmlElement) -> bool:
+def _beside_headline(element: HtmlElement, texts: FlatTexts) -> bool:
     """The paragraph sits in a small block with a standalone headline link: a teaser's summary."""
     node = element
     for _ in range(TEASER_REACH):
         node = node.getparent()
-        if node is None or node.tag in ("body", "html") or len(_text(node)) > TEASER_MAX_CHARS:
+        if node is None or node.tag in ("body", "html") or len(texts[node]) > TEASER_MAX_CHARS:
             return False
         for link in node.iter("a"):
-            if not (element is link or element in link.iterancestors()) and _is_headline_text(_text(link)):
+            if not (element is link or element in link.iterancestors()) and _is_headline_text(texts[link]):
                 holder = link
-                while (up := holder.getparent()) is not None and up is not node and _text(up) == _text(link):
+                while (up := holder.getparent()) is not None and up is not node and texts[up] == texts[link]:
                     holder = up
                 if _standalone(holder):
                     return True
@@ -138,23 +139,24 @@ def teaser_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Texts of teaser blocks: the largest block around a headline link that holds no other headline,
     with the summary beside it ("box-category-sapo" after an <h3> in the same item)."""
     seen: set[HtmlElement] = set()
-    texts: list[tuple[HtmlElement, str]] = []
+    found: list[tuple[HtmlElement, str]] = []
+    texts = FlatTexts()
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        headline = _text(link)
+        headline = texts[link]
         if not _is_headline_text(headline) or not _standalone(link):
             continue
         block, node = link, link.getparent()
         while node is not None and node.tag not in ("body", "html"):
-            if len(_text(node)) > TEASER_MAX_CHARS or _other_headline(node, href):
+            if len(texts[node]) > TEASER_MAX_CHARS or _other_headline(node, href, texts):
                 break
             block, node = node, node.getparent()
         if block in seen:
             continue
         seen.add(block)
-        text = _text(block)
+        text = texts[block]
         parent = link.getparent()
         # A teaser opens with its headline (after an image link without text, or a short time or
         # category label) or sets it as a heading.
@@ -162,10 +164,10 @@ def teaser_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
             continue
         if block.tag in HEADINGS or block is link:
             summary = block.getnext()
-            if summary is not None and summary.find(".//a") is None and len(_text(summary)) < TEASER_MAX_CHARS:
-                text += " " + _text(summary)
-        texts.append((block, text))
-    return texts
+            if summary is not None and summary.find(".//a") is None and len(texts[summary]) < TEASER_MAX_CHARS:
+                text += " " + texts[summary]
+        found.append((block, text))
+    return found
 
 
 def teasers_inside(teasers: list[tuple[HtmlElement, str]], container: HtmlElement | None) -> list[str]:
@@ -190,20 +192,34 @@ def teaser_share(text: str, teasers: Iterable[str]) -> float:
     return len(mine & theirs) / len(mine)
 
 
-def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, teasers: int = 0) -> Verdict:
-    """Weigh what the page declares against the shape of its text (see the module docstring)."""
+TEXT_MOST = 2  # the most the text's shape can add for an article ("one long text block")
+
+
+@dataclass
+class Evidence:
+    """Points for (+) and against (-) an article, each with its reason."""
+
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+    against: bool = False
+    error_page: bool = False
+
+    def note(self, points: int, why: str) -> None:
+        self.score += points
+        self.against |= points < 0
+        self.reasons.append(f"{why}{points:+d}")
+
+
+def declared_evidence(signals: PageSignals, tree: HtmlElement) -> Evidence:
+    """What the page says of itself: structured data, meta tags, its headline and its URL. Read before
+    anything is removed or extracted."""
+    evidence = Evidence()
+    note = evidence.note
     title = signals.title_tag or signals.og_title
     headline = signals.h1[0] if signals.h1 else ""
     if any(ERROR_TITLE.search(t) for t in (title, headline) if t and len(t.split()) <= ERROR_TITLE_WORDS):
-        return Verdict(False, "error page")
-    score, reasons, against = 0, [], False
-
-    def note(points: int, why: str) -> None:
-        nonlocal score, against
-        score += points
-        against |= points < 0
-        reasons.append(f"{why}{points:+d}")
-
+        evidence.error_page = True
+        return evidence
     if signals.ld_article is not None:
         note(2, "json-ld article")
     if signals.ld_listing:
@@ -225,6 +241,26 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, t
         note(1, "article url")
     elif LISTING_PATH.search(path) or (LISTING_QUERY.search(query) and not ID_PARAMETER.search(query)):
         note(-1, "listing url")
+    return evidence
+
+
+def settled(evidence: Evidence) -> Verdict | None:
+    """The verdict when what the page declares decides it whatever its text: an error page, or evidence
+    against an article that no text can outweigh (the text adds at most TEXT_MOST). None when the text
+    must be extracted and weighed: a listing settled here costs no extraction."""
+    if evidence.error_page:
+        return Verdict(False, "error page")
+    if evidence.score + TEXT_MOST < 0:
+        return Verdict(False, ", ".join(evidence.reasons))
+    return None
+
+
+def judge(page: Evidence, share: float, shape: Shape, teasers: int = 0) -> Verdict:
+    """Weigh what the page declares (`declared_evidence`) against the shape of its text."""
+    if page.error_page:
+        return Verdict(False, "error page")
+    evidence = Evidence(page.score, list(page.reasons), page.against)
+    note = evidence.note
     if share >= TEASER_SHARE_LISTING:
         note(-5 if share >= TEASER_SHARE_ALL else -3, f"teasers {share:.2f}")
     elif shape.summaries >= TEASER_SHARE_LISTING:
@@ -240,9 +276,10 @@ def judge(signals: PageSignals, tree: HtmlElement, share: float, shape: Shape, t
         and shape.link_share < LONG_BLOCK_LINK_SHARE
         and shape.headline_links < LINK_HEAVY_HEADLINES // 2
     ):
-        note(2, "one long text block")
-    is_article = score >= 0
-    return Verdict(is_article, ", ".join(reasons), doubtful=is_article and against and score < DOUBT_MARGIN)
+        note(TEXT_MOST, "one long text block")
+    is_article = evidence.score >= 0
+    doubtful = is_article and evidence.against and evidence.score < DOUBT_MARGIN
+    return Verdict(is_article, ", ".join(evidence.reasons), doubtful=doubtful)
 
 
 def _is_headline(headline: str, signals: PageSignals) -> bool:
@@ -278,12 +315,8 @@ def _is_headline_text(text: str) -> bool:
     return len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= 5
 
 
-def _other_headline(node: HtmlElement, href: str) -> bool:
-    return any(a.get("href") != href and _is_headline_text(_text(a)) for a in node.iter("a"))
-
-
-def _text(element: HtmlElement) -> str:
-    return WHITESPACE.sub(" ", element.text_content()).strip()
+def _other_headline(node: HtmlElement, href: str, texts: FlatTexts) -> bool:
+    return any(a.get("href") != href and _is_headline_text(texts[a]) for a in node.iter("a"))
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

@@ -63,6 +63,8 @@ class PageScan:
 def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
     scan = PageScan()
     headline_key = _headline_key(signals)
+    # (date class, author class, clock class) per class/id string: pages repeat a few on many elements
+    classes: dict[str, tuple[bool, bool, bool]] = {}
     for order, element in enumerate(tree.iter()):
         tag = element.tag
         if not isinstance(tag, str):
@@ -74,17 +76,22 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
         if tag not in SPOT_TAGS:
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        dated = len(scan.dates) < MAX_SPOTS and (
-            tag == "time" or DATE_CLASS.search(names) is not None or _own_text_has_date(element)
-        )
-        authored = len(scan.authors) < MAX_SPOTS and AUTHOR_CLASS.search(names) is not None
+        if names not in classes:
+            classes[names] = (
+                DATE_CLASS.search(names) is not None,
+                AUTHOR_CLASS.search(names) is not None,
+                CLOCK_CLASS.search(names) is not None,
+            )
+        date_class, author_class, clock_class = classes[names]
+        dated = len(scan.dates) < MAX_SPOTS and (tag == "time" or date_class or _own_text_has_date(element))
+        authored = len(scan.authors) < MAX_SPOTS and author_class
         if not (dated or authored):
             continue
         text = element.get("datetime") if tag == "time" and element.get("datetime") else read_text(element)
         if not text or len(text) > SPOT_MAX_CHARS:
             continue
         why = _foreign(element, names, tree)
-        if dated and CLOCK_CLASS.search(names) and not why:
+        if dated and clock_class and not why:
             why = "clock"
         if dated:
             stamps = parse_stamps(text)

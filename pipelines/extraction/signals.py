@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.extraction.text import read_text
@@ -69,10 +68,24 @@ def node_text(element: HtmlElement) -> str:
     return clean_text(read_text(element))
 
 
-LOGO = XPath(
-    "//a[contains(@class,'logo') or contains(@id,'logo')]|//img[contains(@class,'logo') or contains(@id,'logo')]"
-    "|//*[contains(@class,'logo') or contains(@id,'logo')]//img"
-)
+MASTHEAD_LOGOS = 4
+
+
+def logos(tree: HtmlElement, most: int = MASTHEAD_LOGOS) -> list[HtmlElement]:
+    """The first `most` logos in page order: links and images whose class or id says "logo", and images
+    inside an element whose class or id does. (The XPath `//a[contains(@class,'logo') or …]|//img[…]
+    |//*[…]//img` gives the same, but scans the whole page three times, where this stops at the masthead.)"""
+    found = []
+    for element in tree.iter("a", "img"):
+        if _says_logo(element) or (element.tag == "img" and any(_says_logo(up) for up in element.iterancestors())):
+            found.append(element)
+            if len(found) == most:
+                break
+    return found
+
+
+def _says_logo(element: HtmlElement) -> bool:
+    return "logo" in (element.get("class") or "") or "logo" in (element.get("id") or "")
 
 
 @dataclass
@@ -128,7 +141,7 @@ def read_signals(tree: HtmlElement, url: str) -> PageSignals:
         if time_el.get("datetime"):
             signals.published_meta.append(time_el.get("datetime", ""))
     signals.h1 = [text for text in (node_text(h) for h in tree.iter("h1")) if text]
-    for logo in LOGO(tree)[:4]:
+    for logo in logos(tree):
         name = clean_text(logo.get("alt") or logo.get("title") or "")
         if name and len(name.split()) <= 8:
             signals.masthead.append(name)

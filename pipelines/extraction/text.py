@@ -58,6 +58,28 @@ def read_text(element: HtmlElement) -> str:
     return WHITESPACE.sub(" ", PIECE_GAP.sub(_piece_gap, "".join(parts))).strip()
 
 
+def flat_text(element: HtmlElement) -> str:
+    """`element.text_content()` with whitespace collapsed (str.split() and `\\s+` agree on what
+    whitespace is; split/join is the faster of the two)."""
+    return " ".join(element.text_content().split())
+
+
+class FlatTexts(dict[HtmlElement, str]):
+    """`flat_text(element)` computed once per element and kept: the box, teaser and shape rules ask for
+    the same blocks' texts again and again. Valid while the tree is not changed; one is made per walk,
+    never kept between pages.
+
+    >>> from lxml.html import fragment_fromstring
+    >>> FlatTexts()[fragment_fromstring("<p> Hà  <b>Nội</b> </p>")]
+    'Hà Nội'
+    """
+
+    def __missing__(self, element: HtmlElement) -> str:
+        text = flat_text(element)
+        self[element] = text
+        return text
+
+
 def words_around(element: HtmlElement) -> bool:
     """True when words stand right before or after `element` in its parent: it is inside running text
     ("… ngân hàng <a>chính sách</a> và …"), not a block of its own."""
