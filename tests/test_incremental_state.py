@@ -84,3 +84,27 @@ def test_a_registry_feed_that_answers_404_is_an_error_once_then_a_known_absence(
     assert "tin-moi.rss still answers 404 (absent since" in log  # ... the run's own log says it, at info
     absent = json.loads((site_folder(data, "baotest") / "absent.json").read_text(encoding="utf-8"))
     assert absent == {}  # it answered again in the third run
+
+
+def test_a_reopened_journal_knows_its_urls_and_journals_aliases_with_the_right_capture(tmp_path: Path) -> None:
+    from crawler.run.state import ArchivedArticle
+
+    folder = tmp_path / "state" / "sites" / "x"
+    state = SiteState(folder)
+    for n in range(3):
+        state.record_article(ArchivedArticle(url=f"https://x.vn/bai-{n}.html", capture_id=f"<urn:uuid:{n}>",
+                                             warc_file=f"f{n}.warc.gz", warc_offset=100 * n, run_id="r1"))
+    state.close()
+    again = SiteState(folder)  # what it keeps is where each line starts: the line is read back for aliases
+    assert again.articles == 3 and again.is_archived("https://x.vn/bai-1.html")
+    assert not again.is_archived("https://x.vn/cu-1.html")
+    assert again.add_aliases("https://x.vn/bai-1.html", ["https://x.vn/cu-1.html"], "r2") == ["https://x.vn/cu-1.html"]
+    assert again.add_aliases("https://x.vn/bai-1.html", ["https://x.vn/cu-1.html"], "r2") == []  # known now
+    again.close()
+    last = list(read_jsonl(folder / "articles.jsonl"))[-1]
+    assert last == {"url": "https://x.vn/bai-1.html", "capture_id": "<urn:uuid:1>", "warc_file": "f1.warc.gz",
+                    "warc_offset": 100, "run_id": "r2", "aliases": ["https://x.vn/cu-1.html"]}
+    third = SiteState(folder)
+    assert third.articles == 3 and third.is_archived("https://x.vn/cu-1.html")
+    assert third.add_aliases("https://x.vn/cu-1.html", ["https://x.vn/cu-cu-1.html"], "r3")  # an alias's line
+    third.close()

@@ -63,3 +63,14 @@ def test_retry_after_as_seconds_or_http_date() -> None:
     assert parse_retry_after("Thu, 12 Mar 2026 02:00:00 GMT", now=now) == 0.0  # already past
     assert parse_retry_after(b"soon") is None and parse_retry_after(None) is None
     assert timedelta(seconds=parse_retry_after(b"3600") or 0) == timedelta(hours=1)
+
+
+def test_requests_to_a_host_are_never_closer_than_the_delay(tmp_path: Path) -> None:
+    # the shipped politeness (loopback throttling on): DOWNLOAD_DELAY is a floor for every gap, robots.txt
+    # included, with AutoThrottle starting at it and no jitter below it
+    with SiteServer(SITES / "news") as server:
+        run_baotinh("crawl", "--start-url", server.base_url + "/", "--data-dir", str(tmp_path),
+                    "--set", "BAOTINH_LOOPBACK_UNTHROTTLED=False", "--set", "DOWNLOAD_DELAY=0.25", check=True)
+    gaps = [later - earlier for earlier, later in zip(server.arrived, server.arrived[1:], strict=False)]
+    assert len(gaps) >= 8 and server.max_in_flight == 1
+    assert min(gaps) >= 0.25 - 0.02, sorted(gaps)[:3]  # a few ms of the loopback's own scheduling

@@ -156,3 +156,24 @@ def test_an_exported_package_re_indexed_gives_the_crawls_rows(crawled: Crawled, 
     assert "templates/SITE/*.json" in (package / "README.md").read_text(encoding="utf-8")
     run_baotinh("index", "--data-dir", str(package), check=True)  # as the README tells the recipient
     assert rows(package) == crawled.rows
+
+
+def test_a_first_crawl_learns_from_its_stored_rows_without_reading_its_records_again(tmp_path: Path) -> None:
+    # the rows of a site's first crawl were made without templates by this extractor: what deriving their
+    # records again would give, so learning needs no WARC file (here there is none left to read)
+    from crawler.ingest.template_learning import learn_sites
+    from crawler.spiders.news import resolve_sites
+    from pipelines.database.store import DB_NAME, Store
+
+    site = copy_site(tmp_path / "site", "templated")
+    data = tmp_path / "data"
+    with SiteServer(site) as server:
+        run_baotinh("crawl", "--start-url", server.base_url + "/", "--data-dir", str(data), "--set",
+                    "TEMPLATES_ENABLED=False", check=True)
+    (crawled,) = resolve_sites("", server.base_url + "/", {})
+    assert not (data / "templates").exists()
+    for path in (data / "warc").glob("*.warc.gz"):
+        path.unlink()
+    (outcome,) = learn_sites(data, Store(data / DB_NAME), [crawled], processes=1)
+    assert outcome.templates.lines == {NOTICE.lower(), "bài viết {title} " + SECTION.lower()}
+    assert outcome.templates.pages == 5

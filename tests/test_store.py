@@ -179,3 +179,42 @@ def test_connect_waits_for_a_short_hold(tmp_path: Path) -> None:
         with store.connect(read_only=True, wait=20) as con:  # wait it out
             assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
         holder.wait(timeout=30)
+
+
+class HeldStore(Store):
+    """A real store whose writes wait for `go`: a database slower than the crawl, as long as a test likes."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        import threading
+
+        self.go = threading.Event()
+        self.batches: list[int] = []  # captures per batch written, in order
+
+    def write(self, batch: dict, replace_files: tuple = ()) -> bool:
+        self.go.wait()
+        self.batches.append(len(batch.get("captures", [])))
+        return super().write(batch, replace_files)
+
+
+def test_a_slow_database_gets_the_rows_together_and_holds_the_crawl_at_the_bound(tmp_path: Path) -> None:
+    import threading
+
+    from crawler.ingest.sink import RowSink
+
+    store = HeldStore(tmp_path / "t.duckdb")
+    sink = RowSink(store, batch_rows=3, background=True, max_waiting=12)
+    sink.add(batch(0))  # 3 rows: a batch, whose write waits
+    for n in range(1, 4):
+        sink.add(batch(n))  # they wait together while it is written
+    assert sink.pending_rows == 9 and not store.batches
+    held = threading.Thread(target=sink.add, args=(batch(4),))  # 12 rows waiting: add() waits for the write
+    held.start()
+    held.join(0.5)
+    assert held.is_alive() and sink.pending_rows == 12
+    store.go.set()
+    held.join(10)
+    assert not held.is_alive()
+    sink.close()
+    assert store.batches == [1, 4] and sink.written == 2
+    assert count(tmp_path / "t.duckdb", "captures") == 5 and count(tmp_path / "t.duckdb", "images") == 5

@@ -43,6 +43,7 @@ import hashlib
 import mimetypes
 import sys
 import threading
+import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -133,6 +134,7 @@ class SiteServer:
         self.root = Path(root)
         self.rules = SiteRules.load(self.root)
         self.requested: list[str] = []  # request paths in arrival order, for tests and the demo summary
+        self.arrived: list[float] = []  # time.monotonic() of each request's arrival, in the same order
         self.cookies: list[str] = []  # Cookie headers received, to show that a client sent them
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests waiting at once for their answer: a polite client keeps it low
@@ -172,6 +174,7 @@ class SiteServer:
     def _record(self, path: str) -> None:
         with self._lock:
             self.requested.append(path)
+            self.arrived.append(time.monotonic())
 
     def _enter(self) -> None:
         with self._lock:

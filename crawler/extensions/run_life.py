@@ -29,7 +29,7 @@ Handlers are coroutines (Scrapy awaits them; a Deferred returned would be deprec
 BAOTINH_DATA_DIR, BAOTINH_RUN_ID (crawler.run.identity), BAOTINH_COMMAND, BAOTINH_PREVIOUS_RUN,
 BAOTINH_CATALOG and BAOTINH_CATALOG_DATA_PATH (the rows in a DuckLake catalog instead of the data directory's
 DuckDB file: checked before anything is written, so a node that cannot reach it crawls nothing),
-BAOTINH_SPACE_RESERVE, STORE_BATCH_SIZE, STORE_FLUSH_INTERVAL, EXTRACT_PROCESSES.
+BAOTINH_SPACE_RESERVE, STORE_BATCH_SIZE, STORE_FLUSH_INTERVAL, STORE_MAX_WAITING, EXTRACT_PROCESSES.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ class RunLife:
         self.interval = settings.getfloat("STORE_FLUSH_INTERVAL")
         self.store = store
         self.sink = RowSink(self.store, settings.getint("STORE_BATCH_SIZE"), background=True,
-                            with_batch=self._run_rows, on_full_disk=self._full_disk)
+                            with_batch=self._run_rows, on_full_disk=self._full_disk,
+                            max_waiting=settings.getint("STORE_MAX_WAITING"))
         self.started_at = datetime.now(UTC)
         self.finishers: list[Callable[[], Awaitable[None]]] = []
         self.closers: list[Callable[[str], Awaitable[None]]] = []

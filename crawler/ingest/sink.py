@@ -12,11 +12,19 @@ holds the database file ~0.1 s (connect, insert, checkpoint), which on the react
 download for that long. A busy database spools the batch (pipelines.database.store): nothing is lost. A batch
 that cannot be written at all (a full disk: `on_full_disk` is told) leaves its WARC files without their
 `warc_files` rows, so the next start indexes them again.
+
+Memory stays bounded however slow the database gets: while a batch is being written, the rows that come in
+wait and go together in the next one (one write of many rows costs about what one of few does: the connect
+and checkpoint dominate), and once `max_waiting` rows wait, adding more waits for the write in progress,
+which holds the crawl back as a synchronous sink would. Without this, a crawl that fetched faster than its
+database took rows queued a batch every half second behind the writing thread: at 20,000 pages half the
+rows were still in memory when fetching ended.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -24,6 +32,8 @@ from archive.space import is_disk_full
 from pipelines.database.store import Batch, Store
 
 logger = logging.getLogger(__name__)
+
+MAX_WAITING = 20_000  # rows (STORE_MAX_WAITING): tens of MB at most, ~40 batches of the default size
 
 
 class RowSink:
@@ -33,10 +43,16 @@ class RowSink:
 
     def __init__(self, store: Store, batch_rows: int, *, background: bool = False,
                  with_batch: Callable[[], Batch] | None = None,
-                 on_full_disk: Callable[[Exception], None] | None = None) -> None:
+                 on_full_disk: Callable[[Exception], None] | None = None, max_waiting: int | None = None) -> None:
         self.store = store
         self.on_full_disk = on_full_disk  # called (in the writing thread) instead of logging a batch lost that way
         self.batch_rows = batch_rows
+        # rows that may wait while a batch is written, before add() waits for that write (background only)
+        self.max_waiting = max(max_waiting or MAX_WAITING, batch_rows)
+        self._idle = threading.Event()  # no batch is being written
+        self._idle.set()
+        self._writing = 0  # batches handed to the writing thread and not written yet
+        self._lock = threading.Lock()
         self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
         self.pending: Batch = {}
         self.pending_rows = 0
@@ -59,6 +75,10 @@ class RowSink:
         even when nothing else is pending."""
         if not self.pending and not force:
             return
+        if self._writer is not None and not force and not self._idle.is_set():
+            if self.pending_rows < self.max_waiting:
+                return  # a write is in progress: these rows go with the next batch, together
+            self._idle.wait()  # as many rows wait as may: hold the caller (the crawl) until the database took them
         batch = self.pending
         if self.with_batch is not None:
             for table, rows in self.with_batch().items():
@@ -69,8 +89,20 @@ class RowSink:
         if self._writer is None:
             self._count(self._write(batch))
             return
+        with self._lock:
+            self._writing += 1
+            self._idle.clear()
         self._last = self._writer.submit(self._write, batch)
-        self._last.add_done_callback(lambda f: self._count(f.result()))
+        self._last.add_done_callback(self._written)
+
+    def _written(self, future: Future[bool | None]) -> None:
+        try:
+            self._count(future.result())
+        finally:
+            with self._lock:  # a forced flush may have queued a batch behind this one
+                self._writing -= 1
+                if not self._writing:
+                    self._idle.set()
 
     def _write(self, batch: Batch) -> bool | None:
         if self._lost:

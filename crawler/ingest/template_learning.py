@@ -6,9 +6,10 @@ One function for the end of a crawl (crawler.extensions.run_templates) and the e
 - **When**: the site has no set yet (and at least MIN_PAGES articles), its set was learned from another
   extractor version's output, or its articles have grown by `growth` (TEMPLATES_RELEARN_GROWTH) since.
   Otherwise nothing is read: a run over an unchanged site costs one query.
-- **From what**: the site's newest `sample` articles (TEMPLATES_SAMPLE; `latest_articles`, one per URL), each
-  read back from its WARC record and derived again by derive() *without* templates (a line already removed
-  would not be seen again), in worker processes.
+- **From what**: the site's newest `sample` articles (TEMPLATES_SAMPLE; `latest_articles`, one per URL), as
+  derive() gives them *without* templates (a line already removed would not be seen again): a row this
+  extractor made without templates as stored, any other read back from its WARC record and derived again, in
+  worker processes.
 - **Kept**: the new set becomes the site's current one (crawler.ingest.template_store); its rows are made
   with it from the next crawl on, or by `baotinh index --rebuild`. Sets no longer named by any row, WARC
   file or current.json are deleted.
@@ -96,14 +97,24 @@ def learn_sites(data_dir: Path, store: Store, sites: list[Site], *, sample: int 
             [sorted(by_slug)]).fetchall())
         todo = [slug for slug in sorted(by_slug) if due(templates.current(slug), counts.get(slug, 0), growth)]
         samples = {slug: con.execute(
-            "SELECT c.warc_file, c.warc_offset, c.warc_length FROM latest_articles a JOIN captures c USING "
+            "SELECT c.warc_file, c.warc_offset, c.warc_length, a.url, a.title, a.text, a.extractor "
+            "FROM latest_articles a JOIN captures c USING "
             "(capture_id) WHERE a.site = ? ORDER BY a.fetched_at DESC, a.article_id DESC LIMIT ?",
             [slug, sample]).fetchall() for slug in todo}
         named = con.execute("SELECT DISTINCT site, extractor FROM articles WHERE extractor LIKE '%templates/%'"
                             ).fetchall()
     outcomes = []
     if todo:
-        articles = _rederive(warc_dir, {slug: (by_slug[slug], samples[slug]) for slug in todo}, processes)
+        # A row made by this very extractor with no template applied is what deriving its record again without
+        # templates would give (derive() is pure): its text is used as stored. Only the rest is read again,
+        # so a site's first run, whose rows were all made without a set, learns without re-extracting.
+        articles = {slug: [Article(url=url, title=title, text=text) for *_, url, title, text, extractor in rows
+                           if extractor == EXTRACTOR_VERSION and text] for slug, rows in samples.items()}
+        again = _rederive(warc_dir, {slug: (by_slug[slug], [row[:3] for row in samples[slug]
+                                                            if row[6] != EXTRACTOR_VERSION or not row[5]])
+                                     for slug in todo}, processes)
+        for slug, found in again.items():
+            articles[slug].extend(found)
         for slug in todo:
             previous = templates.current(slug)
             learned = learn_templates(slug, articles[slug])

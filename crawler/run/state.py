@@ -57,6 +57,26 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
 
 
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(offset, row) of each complete JSON line, as read_jsonl reads them."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, generator
+    except FileNotFoundError:
+        return
+    with fh:
+        at = 0
+        for line in fh:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if isinstance(row, dict):
+                yield at, row
+            at += len(line)
+
+
 def cut_partial_line(path: Path) -> None:
     """Drop an unfinished last line, so the next append starts on a line of its own."""
     try:
@@ -114,11 +134,12 @@ class SiteState:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.archived: set[str] = set()
         self.articles = 0
         self.validators: dict[str, dict[str, Any]] = {}
         self.absent: dict[str, dict[str, Any]] = {}
-        self._capture: dict[str, dict[str, Any]] = {}  # archived URL (aliases too) -> its article's journal line
+        # archived URL (aliases too) -> where its article's journal line starts: one int a URL, not the line
+        # (a site's journal only grows; the line is read back for the rare redirect found to lead to it)
+        self._line_at: dict[str, int] = {}
         self._journal: IO[bytes] | None = None
         self._load()
 
@@ -136,24 +157,33 @@ class SiteState:
 
     def _load(self) -> None:
         cut_partial_line(self.journal_path)
-        for row in read_jsonl(self.journal_path):
+        for at, row in _jsonl_lines(self.journal_path):
             url = row.get("url")
-            if url and url not in self.archived:
+            if url and url not in self._line_at:
                 self.articles += 1
             for known in (url, *row.get("aliases", ())):
                 if known:
-                    self.archived.add(known)
-                    self._capture[known] = row
+                    self._line_at[known] = at
         self.validators = _read_json_object(self.validators_path, "discovery pages will be fetched in full once")
         self.absent = _read_json_object(self.absent_path, "a feed still missing counts as an error once more")
 
     def is_archived(self, url: str) -> bool:
-        return url in self.archived
+        return url in self._line_at
+
+    def _row_at(self, at: int) -> dict[str, Any] | None:
+        with open(self.journal_path, "rb") as fh:
+            fh.seek(at)
+            try:
+                row = json.loads(fh.readline())
+            except ValueError:
+                return None
+        return row if isinstance(row, dict) else None
 
     def add_aliases(self, url: str, aliases: Iterable[str], run_id: str) -> list[str]:
         """Journal URLs that turned out to redirect to the archived article `url`; returns the new ones."""
-        row = self._capture.get(url)
-        new = [a for a in dict.fromkeys(aliases) if a not in self.archived and a != url]
+        at = self._line_at.get(url)
+        new = [a for a in dict.fromkeys(aliases) if a not in self._line_at and a != url]
+        row = self._row_at(at) if at is not None and new else None
         if row is None or not new:
             return []
         self.record_article(ArchivedArticle(
@@ -185,11 +215,10 @@ class SiteState:
         except OSError:
             os.ftruncate(self._journal.fileno(), end)  # no half line for the next line to be glued to
             raise
-        if article.url not in self.archived:
+        if article.url not in self._line_at:
             self.articles += 1
         for known in (article.url, *article.aliases):
-            self.archived.add(known)
-            self._capture[known] = row
+            self._line_at[known] = end
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None, warc_file: str,
                             warc_offset: int, record_id: str | None = None, warc_date: str | None = None) -> None:
