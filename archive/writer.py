@@ -50,11 +50,9 @@ from archive.space import is_disk_full
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 GZIP_LEVEL = 6  # warcio's level 9 costs ~2x the CPU for ~2% smaller files
-# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: level 0 (stored
-# deflate blocks, still a gzip member any reader takes) gives the same record size within ~0.5 % (the WARC and
-# HTTP headers are stored too) for a CRC's cost, where level 1 still searched every byte for matches:
-# 23 µs against ~5 ms a record on the real pages of tests/corpus/vi (bench/bench_crawl.py prints the levels).
-ENCODED_GZIP_LEVEL = 0
+# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: the fastest
+# level gives the same record size for a fraction of the CPU.
+ENCODED_GZIP_LEVEL = 1
 DEFAULT_MAX_SIZE = 1_000_000_000
 
 # Hop-by-hop framing that the HTTP client undid: the stored body is de-chunked, so the header would lie.

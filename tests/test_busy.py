@@ -74,7 +74,9 @@ def test_a_crawl_beside_an_open_connection_spools_and_index_merges(slow_site: Si
     log = next((data / "logs").glob("*.log")).read_text(encoding="utf-8")
     assert log.count(BUSY_LINE) == 1
     assert "search index not refreshed" in crawl.stderr and "wait in" in crawl.stderr
-    assert len(list((data / "spool").iterdir())) > 5  # batches of two rows, each kept whole
+    # several batches, each kept whole (one waits WRITE_WAIT for the file first: rows arriving meanwhile join the
+    # next one), and none lost: the index below finds every article
+    assert len(list((data / "spool").iterdir())) > 1
     result = run_baotinh("index", "--data-dir", str(data), check=True)
     assert "spooled batch(es)" in result.stderr and "0 WARC file(s)" in result.stderr  # merged, nothing to read
     every_record_arrived(data)
