@@ -171,7 +171,8 @@ def test_partial_journal_line_is_ignored_and_cut(tmp_path: Path) -> None:
     with open(state.journal_path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"url": "http://x.vn/b-100002.html"})[:20])
     reopened = SiteState(site_folder(tmp_path, "tinh"))
-    assert reopened.archived == {"http://x.vn/a-100001.html"}
+    assert reopened.articles == 1 and reopened.is_archived("http://x.vn/a-100001.html")
+    assert not reopened.is_archived("http://x.vn/b-100002.html")
     assert state.journal_path.read_text(encoding="utf-8").endswith("\n")
 
 
