@@ -127,17 +127,14 @@ def gzip_levels(pages: list[bytes]) -> None:
 
 def derive_rate(data: Path) -> float:
     """Pages a second derive() makes on this one process (CPU time) from the response records of a crawl."""
-    from archive.records import read_record_in, walk
+    from archive.records import iter_records
     from crawler.ingest.derive import derive
     from crawler.ingest.response import from_record
     from crawler.ingest.sites import SiteResolver
 
     resolver = SiteResolver([], {})
-    responses = []
-    for path in sorted((data / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as fh:
-            responses += [from_record(read_record_in(fh, m.offset, m.length, path.name))
-                          for m in walk(path) if m.warc_type == "response"]
+    responses = [from_record(record) for path in sorted((data / "warc").glob("*.warc.gz"))
+                 for record in iter_records(path, ("response",))]
     started = time.process_time()
     for response in responses:
         derive(response, resolver.site_for(response.url))
