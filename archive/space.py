@@ -22,7 +22,7 @@ import errno
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -46,6 +46,17 @@ def is_disk_full(error: BaseException | None) -> bool:
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+def write_all(fh: BinaryIO, data: bytes) -> None:
+    """Write every byte of `data` to an unbuffered file: a write to a filling disk may take part of the bytes
+    before it fails, and one that takes none means the disk is full (ENOSPC, so is_disk_full knows it)."""
+    view = memoryview(data)
+    while view:
+        written = fh.write(view)
+        if not written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def mount_point(path: Path) -> Path:

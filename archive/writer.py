@@ -45,7 +45,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.digests import DigestIndex, Original
 from archive.repair import OPEN_SUFFIX
-from archive.space import is_disk_full
+from archive.space import is_disk_full, write_all
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -217,12 +217,7 @@ class WarcFileWriter:
 
     def _append(self, data: bytes) -> None:
         assert self._fh is not None
-        view = memoryview(data)
-        while view:  # a write to a filling disk may take part of the bytes before it fails
-            written = self._fh.write(view)
-            if not written:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            view = view[written:]
+        write_all(self._fh, data)
 
     def _cut_back(self, offset: int) -> None:
         """Truncate the current file to `offset`, where the fetch that could not be written whole began."""

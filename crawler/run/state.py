@@ -19,7 +19,6 @@ them costs one full fetch, or one more error line.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -27,6 +26,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+from archive.space import write_all
 
 logger = logging.getLogger(__name__)
 
@@ -206,12 +207,7 @@ class SiteState:
         line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
         end = self._journal.seek(0, os.SEEK_END)
         try:
-            view = memoryview(line)
-            while view:
-                written = self._journal.write(view)
-                if not written:
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                view = view[written:]
+            write_all(self._journal, line)
         except OSError:
             os.ftruncate(self._journal.fileno(), end)  # no half line for the next line to be glued to
             raise
