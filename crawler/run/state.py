@@ -44,22 +44,12 @@ def state_dir(data_dir: Path) -> Path:
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """The complete lines of a JSON-lines file; a line cut short by a killed process is skipped."""
-    try:
-        fh = open(path, encoding="utf-8")  # noqa: SIM115 - closed below, generator
-    except FileNotFoundError:
-        return
-    with fh:
-        for line in fh:
-            if not line.endswith("\n"):
-                break
-            try:
-                yield json.loads(line)
-            except ValueError:
-                continue
+    return (row for _, row in _jsonl_lines(path))
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(offset, row) of each complete JSON line, as read_jsonl reads them."""
+    """(offset, row) of each complete line that holds a JSON object; the rest (a line cut short by a killed
+    process, and anything after it) is skipped."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below, generator
     except FileNotFoundError:
