@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.database.schema import rollback
 from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 from pipelines.reposts.clusters import Member, cluster_rows, components
 from pipelines.reposts.fingerprint import COPY_SIMILARITY, NUM_PERM, similarities
@@ -96,7 +97,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, verify_row
             con.execute(f"DROP TABLE IF EXISTS {temp}")
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
     return result
 
