@@ -24,9 +24,8 @@ rows were still in memory when fetching ended.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from archive.space import is_disk_full
 from pipelines.database.store import Batch, Store
@@ -49,10 +48,6 @@ class RowSink:
         self.batch_rows = batch_rows
         # rows that may wait while a batch is written, before add() waits for that write (background only)
         self.max_waiting = max(max_waiting or MAX_WAITING, batch_rows)
-        self._idle = threading.Event()  # no batch is being written
-        self._idle.set()
-        self._writing = 0  # batches handed to the writing thread and not written yet
-        self._lock = threading.Lock()
         self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
         self.pending: Batch = {}
         self.pending_rows = 0
@@ -75,10 +70,11 @@ class RowSink:
         even when nothing else is pending."""
         if not self.pending and not force:
             return
-        if self._writer is not None and not force and not self._idle.is_set():
+        # one writing thread, batches in order: the last one done means none is being written
+        if self._writer is not None and not force and self._last is not None and not self._last.done():
             if self.pending_rows < self.max_waiting:
                 return  # a write is in progress: these rows go with the next batch, together
-            self._idle.wait()  # as many rows wait as may: hold the caller (the crawl) until the database took them
+            wait([self._last])  # as many rows wait as may: hold the caller (the crawl) until the database took them
         batch = self.pending
         if self.with_batch is not None:
             for table, rows in self.with_batch().items():
@@ -89,20 +85,8 @@ class RowSink:
         if self._writer is None:
             self._count(self._write(batch))
             return
-        with self._lock:
-            self._writing += 1
-            self._idle.clear()
         self._last = self._writer.submit(self._write, batch)
-        self._last.add_done_callback(self._written)
-
-    def _written(self, future: Future[bool | None]) -> None:
-        try:
-            self._count(future.result())
-        finally:
-            with self._lock:  # a forced flush may have queued a batch behind this one
-                self._writing -= 1
-                if not self._writing:
-                    self._idle.set()
+        self._last.add_done_callback(lambda done: self._count(done.result()))  # _write never raises
 
     def _write(self, batch: Batch) -> bool | None:
         if self._lost:
