@@ -35,12 +35,13 @@ PROSE_CHARS = 120
 PROSE_SIBLINGS = 2
 
 
-def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None) -> list[str]:
+def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None, texts: FlatTexts | None = None) -> list[str]:
     """Remove the boxes; return the rules used. When `neighbours` is given, the texts of the blocks
     right before and after each "Xem thêm"/"Mục lục" box are added to it: content farms set their
-    wrapper lines there (see `wrappers`)."""
+    wrapper lines there (see `wrappers`). `texts`: block texts already taken of this tree as it is now."""
     used: list[str] = []
-    texts = FlatTexts()  # every box is found before the first is removed: the texts hold for all three walks
+    if texts is None:  # every box is found before the first is removed: the texts hold for all three walks
+        texts = FlatTexts()
     for element, rule_name in _boxes(tree, texts) + _link_lists(tree, texts) + _cards(tree, texts):
         if _detached(element, tree):
             continue

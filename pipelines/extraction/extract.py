@@ -45,6 +45,7 @@ from pipelines.extraction.rules import match_line
 from pipelines.extraction.scan import scan_page
 from pipelines.extraction.signals import read_signals
 from pipelines.extraction.templates import SiteTemplates, drop_template_lines
+from pipelines.extraction.text import FlatTexts
 from pipelines.extraction.version import EXTRACTOR_VERSION
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]
@@ -72,11 +73,12 @@ def extract(
         return None
     tokens = site_tokens(signals)
     scan = scan_page(tree, signals)
-    teasers = teaser_blocks(tree)
+    texts = FlatTexts()  # block texts of the tree as loaded: shared until prune_boxes removes the first box
+    teasers = teaser_blocks(tree, texts)
     published_at = find_published(signals, scan, fetched_at)
     declared = declared_authors(signals, scan, tokens)
     neighbours: list[str] = []
-    prune_boxes(tree, neighbours)
+    prune_boxes(tree, neighbours, texts)
     paragraphs = _main_text(tree, url)
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
         return None

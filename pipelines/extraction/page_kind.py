@@ -135,12 +135,14 @@ def _beside_headline(element: HtmlElement, texts: FlatTexts) -> bool:
     return False
 
 
-def teaser_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tuple[HtmlElement, str]]:
     """Texts of teaser blocks: the largest block around a headline link that holds no other headline,
-    with the summary beside it ("box-category-sapo" after an <h3> in the same item)."""
+    with the summary beside it ("box-category-sapo" after an <h3> in the same item). `texts`: a cache of
+    block texts to fill and share, while the tree is not changed."""
     seen: set[HtmlElement] = set()
     found: list[tuple[HtmlElement, str]] = []
-    texts = FlatTexts()
+    if texts is None:
+        texts = FlatTexts()
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:")):
