@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from crawler.run.state import write_text_atomic
 from pipelines.extraction.templates import SiteTemplates
 
 logger = logging.getLogger(__name__)
@@ -148,9 +148,7 @@ class TemplateStore:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, text + "\n")
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ False
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.run.state import cut_partial_line, read_jsonl, state_dir
+from crawler.run.state import cut_partial_line, read_jsonl, state_dir, write_jsonl_atomic
 
 REQUISITES_FILE = "requisites.jsonl"
 
@@ -60,7 +59,5 @@ def drop_requisite_entries(data_dir: Path, warc_files: set[str], present: set[st
     kept = [r for r in rows if r.get("warc_file") not in warc_files or r.get("capture_id") in present]
     if len(kept) == len(rows):
         return 0
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-    os.replace(tmp, path)
+    write_jsonl_atomic(path, kept)
     return len(rows) - len(kept)

@@ -93,16 +93,25 @@ def append_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
 
 
-def write_json_atomic(path: Path, data: object) -> None:
-    """Replace `path` whole or not at all (on a full disk the old file stays and the error is raised)."""
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace `path` whole or not at all (on a full disk the old file stays, no `.tmp` is left, and the error
+    is raised)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, path)
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=0, default=str))
+
+
+def write_jsonl_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> None:
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 @dataclass(frozen=True)
@@ -278,9 +287,7 @@ def drop_journal_entries(data_dir: Path, capture_ids: set[str]) -> int:
         kept = [r for r in rows if r.get("capture_id") not in capture_ids]
         if len(kept) != len(rows):
             removed += len(rows) - len(kept)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-            os.replace(tmp, path)
+            write_jsonl_atomic(path, kept)
     return removed
 
 
