@@ -39,7 +39,7 @@ from archive.writer import Exchange, stored_response_headers
 from crawler.extensions.run_life import RunLife, registry_of, warc_dir_of
 from crawler.extensions.run_templates import RunTemplates
 from crawler.ingest.derive import PAGE_PROBLEMS, Derived, derive
-from crawler.ingest.pool import worker_pool
+from crawler.ingest.pool import warm_up, worker_pool
 from crawler.ingest.response import ArchivedResponse
 from crawler.ingest.rows import site_row
 from crawler.ingest.sink import RowSink
@@ -128,6 +128,7 @@ class LiveIngest:
         self.resolver = SiteResolver(spider_sites, registry_of(self.crawler.settings))
         self.sites_seen = {s.slug for s in spider_sites}  # RunLife writes their rows
         self.pool = worker_pool(self.processes)
+        warm_up(self.pool, self.processes, derive.__module__)
         from twisted.internet import reactor
 
         reactor.addSystemEventTrigger("before", "shutdown", self._forced)

@@ -14,6 +14,7 @@ watches its parent from a thread. Once the workers are gone the tracker's pipe c
 from __future__ import annotations
 
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
@@ -36,6 +37,20 @@ def worker_pool(processes: int, initializer: Callable[..., None] | None = None,
     """
     return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_start_worker, initargs=(os.getpid(), initializer, initargs))
+
+
+def warm_up(pool: ProcessPoolExecutor, processes: int, module: str) -> None:
+    """Start the `processes` workers of `pool` now, each importing `module` (what its tasks will need).
+
+    A worker spawned by the first task spends its first second or more importing lxml and trafilatura: a
+    crawl warms its pool while it fetches robots.txt and the first listings, so the articles find it ready.
+    """
+    for _ in range(processes):  # each submission finds no idle worker yet: one worker spawned for each
+        pool.submit(_import, module)
+
+
+def _import(module: str) -> None:
+    importlib.import_module(module)
 
 
 def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
