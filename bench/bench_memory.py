@@ -5,7 +5,8 @@ everything on (capture, extraction in worker processes, DuckDB), BAOTINH_MAX_PAG
 The figures: the crawl process's peak RSS (os.wait4: the largest of the process and the workers it waited for),
 the peak of the whole process tree's RSS summed, sampled every half second from /proc, and that peak while
 fetching (until the log's "Closing spider"), apart from the end of the run (the search index and repost
-refresh, which read every article of the database). Target: <= 400 MB at 20,000 pages.
+refresh, which read every article of the database, in batches within a bounded DuckDB memory). Target: <= 400 MB
+at 20,000 pages.
 """
 
 from __future__ import annotations

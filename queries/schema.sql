@@ -229,6 +229,8 @@ CREATE OR REPLACE MACRO search_snippet(txt, q, width := 220) AS (
 -- ---- views ---------------------------------------------------------------------------------------------
 
 -- The latest capture of every article URL (a page fetched again keeps one row here), with its site.
+-- The latest are picked over the three columns that decide it, and the rest read after: a window over every
+-- column would hold all article text of the database in memory at once.
 CREATE OR REPLACE VIEW latest_articles AS
 SELECT a.article_id, a.site, s.name AS site_name, s.province,
        CAST(vn_time(coalesce(a.published_at, a.fetched_at)) AS DATE) AS day,
@@ -236,7 +238,9 @@ SELECT a.article_id, a.site, s.name AS site_name, s.province,
        a.capture_id, a.extractor
 FROM articles a
 LEFT JOIN sites s ON s.site = a.site
-QUALIFY row_number() OVER (PARTITION BY a.url ORDER BY a.fetched_at DESC NULLS LAST, a.article_id DESC) = 1;
+WHERE a.article_id IN (
+    SELECT article_id FROM articles
+    QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC NULLS LAST, article_id DESC) = 1);
 
 -- Articles per site and Vietnamese calendar month of publication (fetch month when undated).
 CREATE OR REPLACE VIEW articles_by_site_month AS

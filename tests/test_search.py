@@ -208,3 +208,19 @@ def test_day_is_vietnamese_date(fixture_db: Path) -> None:
     hits = search(fixture_db, "xuat khau", since=date(2026, 3, 31), until=date(2026, 3, 31)).hits
     assert [h.article_id for h in hits] == [article_id(2)]
     assert hits[0].published_at.astimezone(VN).date() == date(2026, 3, 31)
+
+
+def test_a_build_in_batches_scores_like_one_create_fts_index(tmp_path: Path) -> None:
+    store = Store(tmp_path / "b.duckdb")
+    store.write(fixture_rows())
+    with store.connect() as con:
+        assert search_index.refresh(con, rebuild=True, batch=2).action == "built"
+        batched = fts_tables(con)
+        # the index FTS makes in one go over the same search_docs, with the same macro over it
+        con.execute(
+            "PRAGMA create_fts_index('search_docs', 'article_id', 'title', 'body', stemmer = 'none', "
+            f"stopwords = 'none', ignore = '{search_index.IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+        con.execute(search_index.SEARCH_MACRO)
+        assert fts_tables(con) == batched
+        assert batched["stats"][0][0] == len(fixture_rows()["articles"])

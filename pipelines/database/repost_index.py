@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.database.memory import bounded_memory
 from pipelines.database.schema import rollback
 from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 from pipelines.reposts.clusters import Member, cluster_rows, components
@@ -90,6 +91,11 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, verify_row
             ) -> RepostRefresh:
     """Bring the repost tables up to date with latest_articles, in one transaction; candidate pairs are
     verified `verify_rows` at a time."""
+    with bounded_memory(con):
+        return _refresh_in_transaction(con, rebuild, verify_rows)
+
+
+def _refresh_in_transaction(con: duckdb.DuckDBPyConnection, rebuild: bool, verify_rows: int) -> RepostRefresh:
     con.begin()
     try:
         result = _refresh(con, rebuild, verify_rows)

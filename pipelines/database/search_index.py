@@ -12,6 +12,11 @@ for minutes once the archive is large, so `refresh()` builds once and afterwards
 (articles added, changed or gone) to the index tables in SQL, the same way create_fts_index fills them;
 tests/test_search.py checks that the scores equal those of a fresh build.
 
+Memory is bounded, whatever the number of articles: create_fts_index over every article at once held all
+their text and tokens in memory (~30 MB per 1,000 articles, past any `memory_limit`), so a build makes the
+index over no document and then adds the articles BUILD_BATCH at a time, by the same difference; and the
+connection that refreshes works within a memory limit on one thread (pipelines.database.memory).
+
 In a DuckLake catalog (pipelines.database.lake) only `search_docs` is kept, the same way: FTS writes its index
 as macros in a schema of its own, and DuckLake stores no macros. A reader builds the index in a session of
 its own from the catalog's `search_docs` (README, "Scaling out"); `search_articles_folded` needs none.
@@ -26,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.database.extensions import ENV_EXTENSIONS, extension_directory, load_extension
+from pipelines.database.memory import bounded_memory
 from pipelines.database.schema import rollback
 from pipelines.database.store import CatalogUnreachable, Store, StoreBusy, StoreDamaged
 
@@ -38,6 +44,8 @@ FTS = "fts_main_search_docs"
 IGNORE = "[^a-z0-9]+"
 # beyond this share of the index changed at once, a fresh build is cheaper than the difference
 REBUILD_SHARE = 0.3
+# articles folded and indexed at a time, by a build and by a large difference: the refresh's memory
+BUILD_BATCH = 1_000
 
 # The table macro researchers call in the shell; `baotinh search` calls it too. Made after the index,
 # because DuckDB binds a macro's body when it is created.
@@ -115,11 +123,18 @@ def macro_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_share: float = REBUILD_SHARE,
-            fts: bool = True) -> Refresh:
-    """Bring search_docs and (`fts`) its FTS index up to date with latest_articles, in one transaction."""
+            fts: bool = True, batch: int = BUILD_BATCH) -> Refresh:
+    """Bring search_docs and (`fts`) its FTS index up to date with latest_articles, in one transaction;
+    articles are indexed `batch` at a time."""
     reason = load_fts(con) if fts else None
     if reason is not None:
         return Refresh("unavailable", reason=reason)
+    with bounded_memory(con):
+        return _refresh(con, rebuild, rebuild_share, fts, batch)
+
+
+def _refresh(con: duckdb.DuckDBPyConnection, rebuild: bool, rebuild_share: float, fts: bool, batch: int
+             ) -> Refresh:
     con.begin()
     try:
         con.execute(WANTED)
@@ -127,15 +142,16 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rebuild: bool = False, rebuild_sh
         total = con.execute("SELECT count(*) FROM _wanted").fetchone()[0]
         exists = fts and index_exists(con)
         if not fts:
+            con.execute("DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM _removed)")
             _fold_added(con)
             result = Refresh("documents", documents=total, added=added, removed=removed)
         elif exists and not rebuild and not added and not removed and macro_exists(con):
             result = Refresh("unchanged", documents=total)
         elif not exists or rebuild or (added + removed) > rebuild_share * max(total, 1):
-            _build(con)
+            _build(con, batch)
             result = Refresh("built", documents=total, added=added, removed=removed)
         else:
-            _update(con)
+            _update(con, batch)
             result = Refresh("updated", documents=total, added=added, removed=removed)
         con.execute("DROP TABLE IF EXISTS _wanted")
         con.commit()
@@ -193,7 +209,6 @@ def _difference(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def _fold_added(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM _removed)")
     con.execute("""
         INSERT INTO search_docs
         SELECT w.article_id, w.site, w.day, fold(coalesce(a.title, '')), fold(concat_ws(' ', a.lead, a.text)),
@@ -202,22 +217,49 @@ def _fold_added(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def _build(con: duckdb.DuckDBPyConnection) -> None:
+def _build(con: duckdb.DuckDBPyConnection, batch: int) -> None:
+    """The index made anew: over no document (its tables, tokenizer and scoring macros, as create_fts_index
+    makes them), then every wanted article added `batch` at a time, as a difference adds them."""
     con.execute("DELETE FROM search_docs")
-    con.execute("CREATE OR REPLACE TEMP TABLE _removed AS SELECT NULL::VARCHAR AS article_id LIMIT 0")
-    con.execute("CREATE OR REPLACE TEMP TABLE _added AS SELECT * FROM _wanted")
-    _fold_added(con)
     con.execute(
         "PRAGMA create_fts_index('search_docs', 'article_id', 'title', 'body', stemmer = 'none', "
         f"stopwords = 'none', ignore = '{IGNORE}', strip_accents = 1, lower = 1, overwrite = 1)"
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE _removed AS SELECT NULL::VARCHAR AS article_id LIMIT 0")
+    con.execute("CREATE OR REPLACE TEMP TABLE _added AS SELECT * FROM _wanted")
+    _update(con, batch)
     con.execute(SEARCH_MACRO)
 
 
-def _update(con: duckdb.DuckDBPyConnection) -> None:
+def _update(con: duckdb.DuckDBPyConnection, batch: int) -> None:
     """Apply _removed and _added to the FTS tables as create_fts_index would have filled them:
     docs(docid, name, len), terms(docid, fieldid, termid) one row per token, dict(termid, term, df),
-    stats(num_docs, avgdl)."""
+    stats(num_docs, avgdl). The added articles go in `batch` at a time: their text and tokens are what is held."""
+    _remove(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE _adding AS SELECT *, row_number() OVER (ORDER BY article_id) - 1 "
+                "AS n FROM _added")
+    (count,) = con.execute("SELECT count(*) FROM _adding").fetchone()
+    for start in range(0, count, max(batch, 1)):
+        con.execute("CREATE OR REPLACE TEMP TABLE _added AS SELECT * EXCLUDE (n) FROM _adding "
+                    "WHERE n >= ? AND n < ?", [start, start + batch])
+        _add(con)
+        # each batch is committed: a transaction holds in memory all it wrote until it ends. The index is whole
+        # at every commit (search_docs and the index agree), so a refresh cut short leaves fewer articles
+        # indexed, and the next one adds the rest as a difference.
+        _stats(con)
+        con.commit()
+        con.begin()
+    con.execute("DROP TABLE _adding")
+    _stats(con)
+
+
+def _stats(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DELETE FROM {FTS}.stats")
+    con.execute(f"INSERT INTO {FTS}.stats SELECT count(*), avg(len) FROM {FTS}.docs")
+
+
+def _remove(con: duckdb.DuckDBPyConnection) -> None:
+    """The index and search_docs without the articles of _removed and the old versions of those of _added."""
     s = FTS
     # the old versions go: document frequencies first, while their terms are still there
     con.execute(f"CREATE OR REPLACE TEMP TABLE _gone AS SELECT docid FROM {s}.docs WHERE name IN "
@@ -231,6 +273,13 @@ def _update(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DELETE FROM {s}.terms WHERE docid IN (SELECT docid FROM _gone)")
     con.execute(f"DELETE FROM {s}.docs WHERE docid IN (SELECT docid FROM _gone)")
     con.execute(f"DELETE FROM {s}.dict WHERE df <= 0")
+    con.execute("DELETE FROM search_docs WHERE article_id IN (SELECT article_id FROM _removed)")
+    con.execute("DROP TABLE _gone")
+
+
+def _add(con: duckdb.DuckDBPyConnection) -> None:
+    """The articles of _added into search_docs and the index (none of them is there)."""
+    s = FTS
     _fold_added(con)
     # the new ones: tokens of each field, split exactly as the index splits (its own tokenize macro)
     con.execute(f"""
@@ -267,8 +316,6 @@ def _update(con: duckdb.DuckDBPyConnection) -> None:
         SELECT n.docid, n.article_id, (SELECT count(*) FROM _tokens t WHERE t.docid = n.docid)
         FROM _new_docs n
     """)
-    con.execute(f"DELETE FROM {s}.stats")
-    con.execute(f"INSERT INTO {s}.stats SELECT count(*), avg(len) FROM {s}.docs")
-    for temp in ("_gone", "_new_docs", "_tokens"):
+    for temp in ("_new_docs", "_tokens"):
         con.execute(f"DROP TABLE {temp}")
 

@@ -20,9 +20,9 @@ Benchmarks), against SimHash and other shingle sizes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 from pipelines.reposts.shingles import shingle_hashes
 
@@ -32,9 +32,16 @@ SHINGLE_WORDS = 8  # Vietnamese is written a syllable at a time: 8 of them are 4
 MIN_SHINGLES = 40  # shorter texts (a caption, a teaser) get no fingerprint: too little text to tell copies apart
 SCHEME = "affine32"
 COPY_SIMILARITY = 0.45  # at or above: the same article (see bench/bench_reposts.py for the measurements)
-# drawn once from SEED, like a compiled pattern: read-only, the same for every fingerprint
-PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-PERMUTATIONS.setflags(write=False)
+
+
+@cache
+def permutations() -> np.ndarray:
+    """Drawn once from SEED, like a compiled pattern: read-only, the same for every fingerprint."""
+    from datasketch import MinHash  # here, not above: datasketch imports scipy (~40 MB), which only the
+    # processes that fingerprint need (the workers), not the crawling one that imports this module for its names
+    drawn = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    drawn.setflags(write=False)
+    return drawn
 
 
 def _identity(value: int) -> int:
@@ -51,7 +58,9 @@ def fingerprint(text: str | None) -> list[int]:
     shingles = shingle_hashes(text, SHINGLE_WORDS)
     if len(shingles) < MIN_SHINGLES:
         return []
-    sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME, permutations=PERMUTATIONS)
+    from datasketch import MinHash
+
+    sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME, permutations=permutations())
     sketch.update_batch(shingles.tolist())
     return sketch.hashvalues.tolist()
 
