@@ -78,7 +78,9 @@ def extract(
     declared = declared_authors(signals, scan, tokens)
     neighbours: list[str] = []
     prune_boxes(tree, neighbours, texts)
-    paragraphs = main_text(tree, url, _declared_length(signals))
+    # A page declaring itself no article (page.score < 0) is most likely a listing: its text is weighed
+    # for a listing's shape, and the longer texts of trafilatura's rescues would be thrown away with it.
+    paragraphs = main_text(tree, url, _declared_length(signals), rescue=page.score >= 0)
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
         return None
     location = locate_article(tree, paragraphs)

@@ -44,20 +44,24 @@ from pipelines.extraction.body import body_paragraphs
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 
 
-def main_text(tree: HtmlElement, url: str, declared_body: int = 0) -> list[str]:
+def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bool = True) -> list[str]:
     """The main text's paragraphs, as `bare_extraction(tree, url=url, include_comments=False)` finds them.
-    `declared_body`: the length of the article body the page declares (JSON-LD), 0 when none."""
+    `declared_body`: the length of the article body the page declares (JSON-LD), 0 when none. `rescue`
+    False skips the comparison and the recall escalation whatever the body: for a page that declares
+    itself no article, whose text is only weighed for a listing's shape."""
     # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
     # for; the boxes pruned before and the body rules give the precision back.
     options = Extractor(output_format="python", comments=False, url=url)
     try:
-        body, text = _sequence(copy(tree), options, url, declared_body)
+        body, text = _sequence(copy(tree), options, url, declared_body, rescue)
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
         return []
     return body_paragraphs(body) if text else []
 
 
-def _sequence(tree: HtmlElement, options: Extractor, url: str, declared_body: int) -> tuple[_Element, str]:
+def _sequence(
+    tree: HtmlElement, options: Extractor, url: str, declared_body: int, rescue: bool
+) -> tuple[_Element, str]:
     """trafilatura.core.trafilatura_sequence with comments off, the comparison gated by `_suspect`."""
     if not _forum_thread_page(tree):
         tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
@@ -66,7 +70,7 @@ def _sequence(tree: HtmlElement, options: Extractor, url: str, declared_body: in
         tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
     cleaned, backup = _prepare_tree(tree, options, url)
     body, text = extract_content(cleaned, options)
-    if _suspect(body, text, options, declared_body):
+    if rescue and _suspect(body, text, options, declared_body):
         body, text = compare_extraction(backup, copy(tree), body, text, options)
 
     if len(text) < options.min_extracted_size:  # baseline rescue, accepted only if it adds text
@@ -75,7 +79,7 @@ def _sequence(tree: HtmlElement, options: Extractor, url: str, declared_body: in
             body, text = b_body, b_text
 
     # recall escalation: a short text covering little of the page is retried in recall mode
-    if 0 < len(text) < ESCALATION_MAX_LENGTH and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree)):
+    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree)):
         r_options = copy(options)
         r_options.focus = "recall"
         r_body, r_text = _recall_retry(tree, r_options, url)
