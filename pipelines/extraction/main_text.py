@@ -3,7 +3,7 @@
 `trafilatura.bare_extraction(tree, include_comments=False)` runs, on every page, its own extractor and then
 readability on another copy of the raw tree (about a third of its time), to keep readability's text only when
 its own looks deficient. Here the same stages run in the same order (trafilatura is pinned, and
-tests/test_extract_text.py checks the internals used here still have these signatures), with one change:
+tests/test_extract_main_text.py checks the internals used here still have these signatures), with one change:
 the comparison (readability, then justext) runs only on a *suspect* body:
 
 - one that would send trafilatura to justext anyway: shorter than MIN_EXTRACTED_SIZE, or holding
@@ -13,7 +13,8 @@ the comparison (readability, then justext) runs only on a *suspect* body:
   SUSPECT_CHARS, or under half of what the page declares as its article body (JSON-LD `articleBody`).
 
 A long, paragraph-shaped body that holds most of the declared text is what readability's comparison keeps
-on every page of the gate's corpora; the recall escalation and baseline rescue run exactly as trafilatura's.
+on every page of the gate's corpora; the recall escalation and baseline rescue run exactly as trafilatura's
+(both rescues are left out for a page the caller already holds for no article: `rescue=False`).
 Mutates nothing it is given (the tree is copied once, as bare_extraction does).
 """
 
@@ -23,6 +24,7 @@ from copy import copy
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement
+from trafilatura import xpaths  # its XPath lists, used as they are, not held here
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -37,7 +39,6 @@ from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_re
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Extractor
-from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from pipelines.extraction.body import body_paragraphs
 
@@ -64,10 +65,10 @@ def _sequence(
 ) -> tuple[_Element, str]:
     """trafilatura.core.trafilatura_sequence with comments off, the comparison gated by `_suspect`."""
     if not _forum_thread_page(tree):
-        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
-        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        tree = prune_unwanted_nodes(tree, xpaths.RAW_TREE_PRUNE_XPATH)
+        tree = prune_unwanted_nodes(tree, xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
     else:
-        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+        tree = prune_unwanted_nodes(tree, xpaths.RAW_TREE_PRUNE_XPATH)
     cleaned, backup = _prepare_tree(tree, options, url)
     body, text = extract_content(cleaned, options)
     if rescue and _suspect(body, text, options, declared_body):
