@@ -5,8 +5,8 @@ article) and the Vietnamese news pages (tests/corpus/vi and vi-truth: articles, 
 a crawl fetches them). Each page is read, decompressed and decoded before timing and given to both with its
 own URL. One process, CPU time, the two runners alternating page by page so other load on the machine
 tilts both alike; ROUNDS rounds, the median printed. Target: extract() at least 2.0x bare trafilatura with
-metadata (the quality gate's floors unchanged: tests/test_extract_gate.py). Prints numbers; never fails on
-them.
+metadata (the quality gate's floors unchanged: tests/test_extract_gate.py). Prints numbers and returns
+one (figure, target, measured) row per corpus for the targets table of `make bench`; never fails on them.
 
     python bench/run.py extract
 """
@@ -49,12 +49,14 @@ def rates(pages: list[tuple[str, str]], runs: dict[str, Runner]) -> list[dict[st
     return rounds
 
 
-def main() -> None:
+def main() -> list[tuple[str, str, str]]:
+    """Print each corpus's rates; return its (figure, target, measured) row for `make bench`'s table."""
     runs: dict[str, Runner] = {
         "bare": lambda html, url: trafilatura.bare_extraction(html, url=url, with_metadata=True),
         "ours": lambda html, url: extract(html, url),
     }
     print(f"   median of {ROUNDS} rounds, CPU time, the two alternating page by page")
+    rows = []
     for name, pages in corpora().items():
         measured = rates(pages, runs)
         bare = statistics.median(r["bare"] for r in measured)
@@ -65,6 +67,12 @@ def main() -> None:
             f"{bare:5.1f} pages/s → {ratio:.2f}× (target ≥ {TARGET}×)",
             flush=True,
         )
+        rows.append((
+            f"extract() vs bare trafilatura with metadata, {name}",
+            f">= {TARGET}x",
+            f"{ratio:.2f}x ({ours:.1f} vs {bare:.1f} pages/s)",
+        ))
+    return rows
 
 
 if __name__ == "__main__":

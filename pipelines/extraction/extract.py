@@ -3,13 +3,15 @@
 Pure: no Scrapy, no I/O, no module state. The live crawl and `baotinh index` call the same function,
 in a process pool. The page is parsed once and every step shares that tree:
 
+0. page_tree parses it (load_html's steps, elements whose class lxml picks without calling Python);
 1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>); when that alone rules out an
    article (page_kind.settled: an error page, a home page URL declared a website), nothing more is done;
 2. scan: the headline's place, date and author blocks with where they stand; teaser blocks —
    all read before anything is removed;
 3. boxes: related lists, teaser cards, promotion, share and comment blocks leave the tree;
-4. trafilatura finds the main text; location finds it again in the page; passages puts back the
-   prose trafilatura skipped inside the article; page_kind decides article or not;
+4. main_text: trafilatura's cascade finds the main text (readability only where it can matter);
+   location finds it again in the page; passages puts back the prose trafilatura skipped inside the
+   article; page_kind decides article or not;
 5. templates (the site's own recurring lines), images, body: captions, wrappers, bylines out;
 6. metadata, article_time, authors: title, lead, time, people, source credit.
 """
@@ -18,18 +20,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import trafilatura
-from lxml.html import HtmlElement
-from trafilatura.utils import load_html
-
 from pipelines.extraction.article import Article
 from pipelines.extraction.article_time import find_published
 from pipelines.extraction.authors import byline_after_body, declared_authors, meta_authors
-from pipelines.extraction.body import body_paragraphs, clean_body, drop_title, is_vietnamese
+from pipelines.extraction.body import clean_body, drop_title, is_vietnamese
 from pipelines.extraction.boxes import prune_boxes
 from pipelines.extraction.bylines import dateline_credit, fold, is_site_name
 from pipelines.extraction.images import find_images
 from pipelines.extraction.location import locate_article
+from pipelines.extraction.main_text import main_text
 from pipelines.extraction.metadata import clean_lead, find_lead, find_title, site_tokens, source_line
 from pipelines.extraction.page_kind import (
     container_shape,
@@ -40,10 +39,11 @@ from pipelines.extraction.page_kind import (
     teaser_share,
     teasers_inside,
 )
+from pipelines.extraction.page_tree import parse_page
 from pipelines.extraction.passages import restore_passages
 from pipelines.extraction.rules import match_line
 from pipelines.extraction.scan import scan_page
-from pipelines.extraction.signals import read_signals
+from pipelines.extraction.signals import PageSignals, read_signals
 from pipelines.extraction.templates import SiteTemplates, drop_template_lines
 from pipelines.extraction.text import FlatTexts
 from pipelines.extraction.version import EXTRACTOR_VERSION
@@ -60,12 +60,11 @@ def extract(
     >>> extract("<html><body><p>menu</p></body></html>", "http://example.vn/") is None
     True
     """
-    tree = load_html(html)
+    tree = parse_page(html)
     if tree is None:
         return None
-    # lxml makes a Python object for an element each time a walk reaches it unless one is alive, and
-    # lxml.html picks its class in Python: holding them all makes that cost once per element, not once
-    # per walk (a dozen walks below).
+    # lxml makes a Python object for an element each time a walk reaches it unless one is alive: holding
+    # them all makes that cost once per element, not once per walk (a dozen walks below).
     _alive = list(tree.iter())
     signals = read_signals(tree, url)
     page = declared_evidence(signals, tree)
@@ -79,7 +78,9 @@ def extract(
     declared = declared_authors(signals, scan, tokens)
     neighbours: list[str] = []
     prune_boxes(tree, neighbours, texts)
-    paragraphs = _main_text(tree, url)
+    # A page declaring itself no article (page.score < 0) is most likely a listing: its text is weighed
+    # for a listing's shape, and the longer texts of trafilatura's rescues would be thrown away with it.
+    paragraphs = main_text(tree, url, _declared_length(signals), rescue=page.score >= 0)
     if sum(len(p) for p in paragraphs) < MIN_TEXT_CHARS:
         return None
     location = locate_article(tree, paragraphs)
@@ -139,11 +140,9 @@ def _dateline_credit(paragraphs: list[str], tokens: set[str]) -> str | None:
     return None
 
 
-def _main_text(tree: HtmlElement, url: str) -> list[str]:
-    # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
-    # for; the boxes pruned above and the body rules give the precision back.
-    document = trafilatura.bare_extraction(tree, url=url, include_comments=False)
-    return body_paragraphs(document.body if document else None)
+def _declared_length(signals: PageSignals) -> int:
+    body = (signals.ld_article or {}).get("articleBody")
+    return len(body) if isinstance(body, str) else 0
 
 
 def _already_in(lead: str, paragraphs: list[str]) -> bool:

@@ -5,4 +5,4 @@ from __future__ import annotations
 
 import trafilatura
 
-EXTRACTOR_VERSION = f"baotinh-extract/3 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"baotinh-extract/4 trafilatura/{trafilatura.__version__}"

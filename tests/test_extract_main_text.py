@@ -1,0 +1,89 @@
+"""main_text and parse_page do what trafilatura's bare_extraction and load_html do, on every gate page.
+
+main_text calls trafilatura's internals (the pin, trafilatura==2.3.1, keeps them stable) and skips
+readability's comparison where it cannot change the result: these tests fail when a trafilatura upgrade
+changes an internal it calls, or when the skip drops a page readability or justext would have changed.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import trafilatura
+from lxml.html import tostring
+from trafilatura import core, external, main_extractor
+from trafilatura.utils import load_html
+
+from pipelines.extraction.body import body_paragraphs
+from pipelines.extraction.main_text import SUSPECT_CHARS, main_text
+from pipelines.extraction.page_tree import parse_page
+from tests.gate.corpus import all_pages
+
+PAGES = all_pages()
+
+
+def _bare(tree, url: str) -> list[str]:  # noqa: ANN001
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False)
+    return body_paragraphs(document.body if document else None)
+
+
+def test_the_internals_have_the_signatures_main_text_calls() -> None:
+    def names(function: object) -> list[str]:
+        return list(inspect.signature(function).parameters)  # type: ignore[arg-type]
+
+    assert names(core._prepare_tree) == ["tree", "options", "url"]
+    assert names(core._recall_retry) == ["esc_tree", "r_options", "url"]
+    assert names(core._forum_thread_page) == ["tree"]
+    assert names(main_extractor.extract_content) == ["cleaned_tree", "options"]
+    assert names(external.compare_extraction) == ["cleaned_tree", "raw_tree", "body", "text", "options"]
+    assert names(external.justext_rescue) == ["tree", "options"]
+    # the cascade main_text follows, stage by stage; a new stage in a new release shows here
+    source = inspect.getsource(core.trafilatura_sequence)
+    for stage in ("_prepare_tree(", "_extract_and_compare(", "baseline(tree)", "html2txt(tree)", "_recall_retry(",
+                  "justext_rescue("):
+        assert stage in source, stage
+
+
+def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
+    differ, compared = [], 0
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is None:
+            continue
+        compared += 1
+        if main_text(tree, page.url) != _bare(tree, page.url):
+            differ.append(page.key)
+    assert compared > 200
+    assert not differ, f"main_text and bare_extraction differ on {differ}"
+
+
+def test_the_pages_that_need_readability_are_in_the_corpus() -> None:
+    """Some gate pages are changed by readability's comparison: the test above is not vacuous."""
+    changed = 0
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is None:
+            continue
+        fast = trafilatura.bare_extraction(tree, url=page.url, include_comments=False, fast=True)
+        if body_paragraphs(fast.body if fast else None) != _bare(tree, page.url):
+            changed += 1
+    assert changed >= 3
+    assert SUSPECT_CHARS >= 1000
+
+
+def test_parse_page_builds_the_tree_load_html_builds() -> None:
+    for page in PAGES[::5]:
+        html = page.html()
+        ours, theirs = parse_page(html), load_html(html)
+        assert (ours is None) == (theirs is None), page.key
+        if ours is not None and theirs is not None:
+            assert tostring(ours) == tostring(theirs), page.key
+
+
+@pytest.mark.parametrize("html", ["just some text", "", "<p>alone</p>", b"<html><body><p>bytes</p></body></html>"])
+def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
+    ours, theirs = parse_page(html), load_html(html)
+    assert (ours is None) == (theirs is None)
+    if ours is not None and theirs is not None:
+        assert tostring(ours) == tostring(theirs)
