@@ -36,9 +36,6 @@ DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-# The spider yields requests only, never items, yet Scrapy starts CONCURRENT_ITEMS tasks (100 by default) for
-# the output of every response, article pages included: a fifth of the crawl process's own CPU per page
-CONCURRENT_ITEMS = 1
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
 # crawler.middlewares.politeness: robots.txt Crawl-delay, back-off on 429/503, giving up on a failing site
