@@ -80,7 +80,7 @@ class FullDisk:
         resource.setrlimit(resource.RLIMIT_FSIZE, (self.limit, resource.RLIM_INFINITY))
 
 
-ARTICLE = "".join(f"<p>{p}</p>" for p in (
+PARAGRAPHS = (
     "Sáng nay, Ủy ban nhân dân tỉnh tổ chức hội nghị triển khai kế hoạch phát triển kinh tế với sự tham dự "
     "của lãnh đạo các sở, ban, ngành và các huyện, thành phố trong tỉnh.",
     "Theo báo cáo tại hội nghị, các địa phương đã hoàn thành phần lớn các chỉ tiêu được giao, trong đó nhiều "
@@ -89,7 +89,8 @@ ARTICLE = "".join(f"<p>{p}</p>" for p in (
     "cho doanh nghiệp, đẩy nhanh tiến độ giải ngân vốn đầu tư công và chăm lo đời sống nhân dân.",
     "Hội nghị cũng đã thống nhất các nhiệm vụ trọng tâm của năm mới, giao cho từng sở, ngành phụ trách "
     "theo dõi và báo cáo kết quả thực hiện hằng quý.",
-))
+)
+ARTICLE = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
 
 
 def write_big_site(folder: Path, pages: int, size: int, seed: int = 13) -> Path:
@@ -106,9 +107,13 @@ def write_big_site(folder: Path, pages: int, size: int, seed: int = 13) -> Path:
         name = f"tin-so-{n}-ve-phat-trien-kinh-te-{400000 + n}.html"
         links.append(f'<li><a href="/bai/{name}">Tin {n}</a></li>')
         bulk = base64.b64encode(rng.randbytes(size * 3 // 4)).decode("ascii")
+        # each article says something of its own, as news does: pages that all told the same four paragraphs
+        # would teach the site-template learner (30 articles) that those paragraphs are the site's wrapper
+        body = "".join(f"<p>{p} Tin {n}, mục {i + 1}: {rng.randint(100, 9999)} tỷ đồng.</p>"
+                       for i, p in enumerate(PARAGRAPHS))
         (folder / "bai" / name).write_text(
             f'<html><head><meta property="og:type" content="article"><title>Tin số {n} về phát triển kinh tế'
-            f"</title></head><body><article><h1>Tin số {n} về phát triển kinh tế</h1>{ARTICLE}</article>"
+            f"</title></head><body><article><h1>Tin số {n} về phát triển kinh tế</h1>{body}</article>"
             f"<!-- {bulk} --></body></html>", encoding="utf-8")
     (folder / "index.html").write_text('<html><head><meta property="og:type" content="website"><title>Trang chủ'
                                        f"</title></head><body><ul>{''.join(links)}</ul></body></html>",
