@@ -1,6 +1,7 @@
 """Incremental state that sees every request: a redirect from a URL never seen before to an article an earlier
 run archived is dropped before the article is fetched, the hop is journaled as an alias of the article, and
-the next run does not even ask for the old URL. Real crawls of a copy of the news fixture site."""
+the next run does not even ask for the old URL, whichever of the two this run fetched first. Real crawls of a
+copy of the news fixture site."""
 
 from __future__ import annotations
 
@@ -108,3 +109,16 @@ def test_a_reopened_journal_knows_its_urls_and_journals_aliases_with_the_right_c
     assert third.articles == 3 and third.is_archived("https://x.vn/cu-1.html")
     assert third.add_aliases("https://x.vn/cu-1.html", ["https://x.vn/cu-cu-1.html"], "r3")  # an alias's line
     third.close()
+
+
+def test_a_redirect_to_an_article_this_run_fetched_first_is_not_asked_again(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "site")
+    data = tmp_path / "data"
+    with SiteServer(site) as server:
+        server.rules.redirects[OLD_URL] = (ARTICLE, 301)
+        server.rules.delay[OLD_URL] = 2.0  # its 301 comes when the article, linked beside it, is fetched already
+        link_from_listing(site, OLD_URL)
+        first = crawl(server, data)
+        assert first.count(OLD_URL) == 1 and first.count(ARTICLE) == 1
+        second = crawl(server, data)  # the hop Scrapy's duplicate filter dropped was journaled from the 301
+        assert OLD_URL not in second and ARTICLE not in second

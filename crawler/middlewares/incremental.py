@@ -8,7 +8,9 @@ WarcCapture archived it and before RedirectMiddleware follows it:
 - **Already archived**: a request for an article an earlier run archived is dropped (`AlreadyArchived`, stat
   `site/SLUG/already_archived`) unless BAOTINH_REFRESH (`--refresh`). A redirected request to such an article
   is dropped the same way, and every URL of its redirect chain is journaled as an alias of the article: the
-  next run does not even ask for the old URL. The spider asks `archived()` before it schedules a request, so
+  next run does not even ask for the old URL. Which of the two this run fetched first does not matter: a hop
+  to an article this run archives (or archived) by another link, a request Scrapy's duplicate filter drops
+  unseen, is journaled from the 3xx itself. The spider asks `archived()` before it schedules a request, so
   an archived URL costs no place under `--max-pages`.
 - **Conditional requests**: a page that sent an ETag or Last-Modified when last fetched in full (sitemaps,
   feeds, listings: article pages are never asked again) is asked with If-None-Match / If-Modified-Since,
@@ -32,10 +34,12 @@ import logging
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.responsetypes import responsetypes
+from w3lib.url import safe_url_string
 from warcio.timeutils import datetime_to_iso_date
 
 from archive.capture import CONFIRMS_KEY, PAYLOAD_KEY
@@ -99,6 +103,8 @@ class Incremental:
         self.run_id = run_id
         self.refresh = refresh
         self.state: dict[str, SiteState] = {}
+        # (site, redirect target) -> the URLs of the hops to it, until the target is journaled as an article
+        self.hops_to: dict[tuple[str, str], list[str]] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -148,7 +154,8 @@ class Incremental:
             state.record_article(ArchivedArticle(
                 url=response.url, capture_id=warc["capture_id"], warc_file=warc["warc_file"],
                 warc_offset=warc["warc_offset"], run_id=self.run_id,
-                aliases=tuple(response.meta.get("redirect_urls", ())),
+                aliases=tuple(dict.fromkeys([*response.meta.get("redirect_urls", ()),
+                                             *self.hops_to.pop((slug, response.url), ())])),
             ))
         except OSError as e:  # not journaled: fetched again next run, and written then as a revisit
             self._not_written(slug, state.journal_path, e, f"{response.url} into the journal")
@@ -227,8 +234,27 @@ class Incremental:
             return self._revive(response, earlier[1], earlier[2])
         if request.meta.get(TRACK_ABSENCE):
             self._absence(request, response, slug)
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            self._hop(request, response, slug)
         self._remember(request, response, slug)
         return response
+
+    def _hop(self, request: Request, response: Response, slug: str) -> None:
+        """A redirect, seen before RedirectMiddleware follows it. The request it makes is dropped unseen by the
+        duplicate filter when this run asked for the target already: its chain is kept here, for the target."""
+        location = safe_url_string(response.headers[b"Location"])
+        if location.startswith("//"):
+            location = f"{urlsplit(request.url).scheme}:{location}"
+        target = urljoin(request.url, location)
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        state = self.site(slug)
+        if not state.is_archived(target):
+            self.hops_to.setdefault((slug, target), []).extend(chain)
+            return
+        try:
+            state.add_aliases(target, chain, self.run_id)
+        except OSError as e:  # the hops are asked again next run
+            self._not_written(slug, state.journal_path, e, "redirect aliases into the journal")
 
     def _revive(self, response: Response, stored: ArchivedResponse, body: bytes) -> Response:
         """The earlier 200, read back from its WARC record, in place of the 304 that confirmed it."""
