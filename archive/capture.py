@@ -24,6 +24,12 @@ It keeps the digest index (archive.digests) that turns an unchanged 2xx body int
 runs. `.open` files a killed crawl left are repaired before it starts, by the run's recovery
 (crawler.extensions.run_life).
 
+A record's WARC-Date is the moment its request left for the wire: `StampedHTTPHandler` (Scrapy's HTTP/1.1
+download handler, set for http and https in DOWNLOAD_HANDLERS) stamps it as the download starts. A request
+enters the downloader middlewares when the engine hands it over, which can be many polite delays before its
+slot lets it go (16 requests queued behind a 60 s Crawl-delay: a quarter of an hour); that moment is only the
+stamp when another handler fetched the page.
+
 Settings: ARCHIVE_ENABLED, ARCHIVE_DIR (default: BAOTINH_DATA_DIR/warc), ARCHIVE_PREFIX, ARCHIVE_MAX_SIZE,
 ARCHIVE_DEDUP, ARCHIVE_OPERATOR, ARCHIVE_INFO (extra warcinfo fields).
 """
@@ -41,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
@@ -61,7 +68,7 @@ capture_written = object()  # signal: capture_written(capture: Capture, exchange
 CONFIRMS_KEY = "warc_confirms"  # request.meta: the Original a 304 to this conditional request confirms
 PAYLOAD_KEY = "warc_payload"  # request.meta, set here: the Original holding this response's body
 
-STARTED_KEY = "_archive_started"
+STARTED_KEY = "_archive_started"  # request.meta: when its download started (WARC-Date)
 # Response flags that mean the body is not all the server meant to send, as WARC-Truncated reasons:
 # "download_stopped" is a body cut on purpose (crawler.middlewares.guards.BodySizeLimit), "dataloss" a lost connection.
 TRUNCATION_FLAGS = {"download_stopped": "length", "dataloss": "disconnect"}
@@ -143,7 +150,7 @@ class WarcCapture:
             self.writer.info.setdefault("isPartOf", ", ".join(names))
 
     def process_request(self, request: Request) -> None:
-        request.meta[STARTED_KEY] = datetime.now(UTC)
+        request.meta[STARTED_KEY] = datetime.now(UTC)  # StampedHTTPHandler stamps it again as it leaves
 
     def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:
@@ -249,3 +256,12 @@ def software_versions(baotinh: str | None = None) -> str:
     except PackageNotFoundError:
         own = baotinh or "unknown"
     return f"baotinh/{own} ({', '.join(parts)}, {platform.python_implementation()} {platform.python_version()})"
+
+
+class StampedHTTPHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 download handler, stamping the moment the download starts: after the request's slot
+    waited out the polite delay, which is when the capture began."""
+
+    async def download_request(self, request: Request) -> Response:
+        request.meta[STARTED_KEY] = datetime.now(UTC)
+        return await super().download_request(request)

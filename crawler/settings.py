@@ -35,6 +35,8 @@ DOWNLOAD_DELAY = 1.0
 # mean gap ~1.2x the delay: a polite crawl took 20 % longer than its politeness asks (bench/bench_polite.py).
 DOWNLOAD_DELAY_JITTER = 0.0
 CONCURRENT_REQUESTS = 16
+# archive.capture: WARC-Date is when a request left its slot for the wire, not when it entered the queue
+DOWNLOAD_HANDLERS = {"http": "archive.capture.StampedHTTPHandler", "https": "archive.capture.StampedHTTPHandler"}
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 2
