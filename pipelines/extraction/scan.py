@@ -31,6 +31,8 @@ CHROME_CLASS = re.compile(
 )
 CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
 FORM_TAGS = frozenset({"form", "textarea", "input", "select", "button", "label"})
+# Any of the three: most class names match none, and one search says so.
+SPOT_CLASS = re.compile("|".join(p.pattern for p in (DATE_CLASS, AUTHOR_CLASS, CLOCK_CLASS)), re.I)
 COMMENT_CLASS = re.compile(r"comment|binh-?luan|binhluan|y-?kien|reply|respond", re.I)
 SPOT_TAGS = frozenset({"time", "span", "div", "p", "li", "small", "em", "i", "b", "strong", "font", "td", "a", "abbr"})
 DATE_DIGITS = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
@@ -78,9 +80,13 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if names not in classes:
             classes[names] = (
-                DATE_CLASS.search(names) is not None,
-                AUTHOR_CLASS.search(names) is not None,
-                CLOCK_CLASS.search(names) is not None,
+                (
+                    DATE_CLASS.search(names) is not None,
+                    AUTHOR_CLASS.search(names) is not None,
+                    CLOCK_CLASS.search(names) is not None,
+                )
+                if SPOT_CLASS.search(names)
+                else (False, False, False)
             )
         date_class, author_class, clock_class = classes[names]
         dated = len(scan.dates) < MAX_SPOTS and (tag == "time" or date_class or _own_text_has_date(element))
