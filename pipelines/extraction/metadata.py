@@ -12,16 +12,16 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold, is_site_name
+from pipelines.extraction.class_names import class_pattern
 from pipelines.extraction.signals import PageSignals, node_text
 
 TITLE_SEPARATORS = re.compile(r"(\s+[|–—:»·-]{1,2}\s+|\s*::\s*)")
 HOST_NOISE = frozenset({"www", "m", "com", "vn", "net", "org", "gov", "edu", "info", "co", "uk"})
-LEAD_CLASS = re.compile(
-    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst)(?:$|[\s_-])",
-    re.I,
+LEAD_CLASS = class_pattern(
+    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst)(?:$|[\s_-])"
 )
 NOT_LEAD_TAGS = frozenset({"meta", "a", "script", "style", "img", "ul", "li"})
-SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon|nguon-?tin)(?:$|[\s_-])", re.I)
+SOURCE_CLASS = class_pattern(r"(?:^|[\s_-])(?:source|nguon|nguon-?tin)(?:$|[\s_-])")
 LEAD_CHARS = (40, 700)
 DATELINE_TAG = re.compile(r"^\s*\([^()]{2,30}\)\s*[–—-]{1,2}\s*")
 
