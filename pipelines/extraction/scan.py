@@ -34,6 +34,7 @@ FORM_TAGS = frozenset({"form", "textarea", "input", "select", "button", "label"}
 COMMENT_CLASS = class_pattern(r"comment|binh-?luan|binhluan|y-?kien|reply|respond")
 SPOT_TAGS = frozenset({"time", "span", "div", "p", "li", "small", "em", "i", "b", "strong", "font", "td", "a", "abbr"})
 DATE_DIGITS = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I)
+ANY_DIGIT = re.compile(r"\d")
 SPOT_MAX_CHARS = 120
 TEASER_REACH = 3  # ancestors searched for another article's headline link
 TEASER_MAX_CHARS = 500
@@ -115,7 +116,8 @@ def _own_text_has_date(element: HtmlElement) -> bool:
         return False
     for child in element:
         own += child.tail or ""
-    return len(own) <= SPOT_MAX_CHARS and DATE_DIGITS.search(own) is not None
+    # every date has a digit: one scan for it settles most texts (DATE_DIGITS costs ~2 us a text)
+    return len(own) <= SPOT_MAX_CHARS and ANY_DIGIT.search(own) is not None and DATE_DIGITS.search(own) is not None
 
 
 def _foreign(element: HtmlElement, names: str, root: HtmlElement) -> str:
