@@ -21,11 +21,12 @@ Mutates nothing it is given (the tree is copied once, as bare_extraction does).
 from __future__ import annotations
 
 from copy import copy
+from importlib import import_module
 
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 from trafilatura import xpaths  # its XPath lists, used as they are, not held here
-from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
+from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_JUSTEXT_RATIO,
@@ -47,7 +48,8 @@ from pipelines.extraction.body import body_paragraphs
 # most). str.split() collapses more kinds of whitespace than normalize-space(), and html2txt's cleaning only
 # takes text out (its scripts and styles are subtracted in page_text_bound: removing text adds no word).
 COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
-BLOCK_TAGS = tuple(sorted(_BLOCK_ELEMS))
+# the blocks html2txt spaces (the module by name: the package exports a function called baseline)
+BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 
 
