@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipelines.extraction import metadata, rules, scan
+from pipelines.extraction import metadata, passages, rules, scan
 from pipelines.extraction.class_names import ClassPattern, class_pattern
 from pipelines.extraction.page_tree import parse_page
 from tests.gate.corpus import all_pages
@@ -21,6 +21,7 @@ PATTERNS = {
     "box": rules.ANY_BOX_CLASS,
     "lead": metadata.LEAD_CLASS,
     "source": metadata.SOURCE_CLASS,
+    "caption": passages.CAPTION_CLASS,
 }
 
 
