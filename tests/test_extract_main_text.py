@@ -13,10 +13,11 @@ import pytest
 import trafilatura
 from lxml.html import tostring
 from trafilatura import core, external, main_extractor
+from trafilatura.baseline import html2txt
 from trafilatura.utils import load_html
 
 from pipelines.extraction.body import body_paragraphs
-from pipelines.extraction.main_text import SUSPECT_CHARS, main_text
+from pipelines.extraction.main_text import SUSPECT_CHARS, main_text, page_text_bound
 from pipelines.extraction.page_tree import parse_page
 from tests.gate.corpus import all_pages
 
@@ -87,3 +88,25 @@ def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
     assert (ours is None) == (theirs is None)
     if ours is not None and theirs is not None:
         assert tostring(ours) == tostring(theirs)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><div>a</div>b<p>c</p>d<br>e</body></html>",  # minified blocks: html2txt spaces them
+        "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
+        "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
+        "<html><head><title>t</title></head><p>no body element</p></html>",
+    ],
+)
+def test_the_page_text_bound_holds_html2txt(html: str) -> None:
+    tree = load_html(html)
+    assert page_text_bound(tree) >= len(html2txt(tree))
+
+
+def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
+    """main_text skips html2txt (the recall escalation's page measure) when this bound already rules it out."""
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is not None:
+            assert page_text_bound(tree) >= len(html2txt(tree)), page.key

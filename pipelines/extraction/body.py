@@ -69,11 +69,13 @@ def clean_body(
     """Wrapper lines, printed captions and lines naming the site ("BÁO ĐIỆN TỬ CHÍNH PHỦ") out;
     the closing byline into `authors`/`credit` (Vietnamese pages only). `beside` holds the texts of
     blocks next to a "Xem thêm"/"Mục lục" box pruned from the page."""
+    # each paragraph is folded only when there is something to compare it with
     caption_keys = {fold(c) for c in captions if c}
     body = Body(paragraphs=[])
-    _apply_line_rules([p for p in paragraphs if fold(p) not in caption_keys], body)
+    _apply_line_rules([p for p in paragraphs if not caption_keys or fold(p) not in caption_keys], body)
     keys = {fold(b)[:40] for b in beside or () if b}
-    body.anchors.extend(i for i, p in enumerate(body.paragraphs) if fold(p)[:40] in keys)
+    if keys:
+        body.anchors.extend(i for i, p in enumerate(body.paragraphs) if fold(p)[:40] in keys)
     if vietnamese:
         body.paragraphs, dropped = drop_wrappers(body.paragraphs, title, site, body.anchors)
         body.rules_used.extend(["wrapper"] * dropped)

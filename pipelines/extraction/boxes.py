@@ -69,11 +69,14 @@ def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
                     found.append((box, next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))))
                     continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if len(names) <= 4 or element.tag in KEEP or _in_running_text(element):
+        if len(names) <= 4 or element.tag in KEEP:
             continue
         if names not in rules:
             rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
         box_rule, promo = rules[names]
+        # most class names name no box: the neighbours of the element are looked at only for those that do
+        if (box_rule is None and not promo) or _in_running_text(element):
+            continue
         if box_rule is not None and _small_box(element, texts):
             found.append((element, box_rule))
         elif promo and _promo(element, texts):

@@ -21,8 +21,9 @@ Mutates nothing it is given (the tree is copied once, as bare_extraction does).
 from __future__ import annotations
 
 from copy import copy
+from importlib import import_module
 
-from lxml.etree import _Element
+from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 from trafilatura import xpaths  # its XPath lists, used as they are, not held here
 from trafilatura.baseline import baseline, html2txt
@@ -42,6 +43,13 @@ from trafilatura.settings import Extractor
 
 from pipelines.extraction.body import body_paragraphs
 
+# What html2txt's text can be at most, without copying the tree: the body's text with whitespace collapsed
+# (in C), plus the two spaces html2txt puts around each block (each lengthens the collapsed text by one at
+# most). str.split() collapses more kinds of whitespace than normalize-space(), and html2txt's cleaning only
+# takes text out (its scripts and styles are subtracted in page_text_bound: removing text adds no word).
+COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
+# the blocks html2txt spaces (the module by name: the package exports a function called baseline)
+BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 
 
@@ -80,7 +88,7 @@ def _sequence(
             body, text = b_body, b_text
 
     # recall escalation: a short text covering little of the page is retried in recall mode
-    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree)):
+    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and _covers_little(text, tree):
         r_options = copy(options)
         r_options.focus = "recall"
         r_body, r_text = _recall_retry(tree, r_options, url)
@@ -90,6 +98,28 @@ def _sequence(
         elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def page_text_bound(tree: HtmlElement) -> int:
+    """A length html2txt(tree)'s text never exceeds, found without copying or walking the tree in Python.
+
+    >>> from lxml.html import document_fromstring
+    >>> page_text_bound(document_fromstring("<html><body><div>a</div>b<script>var x</script></body></html>"))
+    5
+    """
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    code = sum(len("".join((element.text or "").split())) for element in body.iter("script", "style"))
+    blocks = sum(1 for _ in body.iter(*BLOCK_TAGS))  # lxml matches the tags; an XPath of self:: tests is 8x slower
+    return int(COLLAPSED_LENGTH(body)) + 2 * blocks - code
+
+
+def _covers_little(text: str, tree: HtmlElement) -> bool:
+    """`len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, html2txt (a copy of the tree, its cleaning
+    and a walk that spaces every block) only when the page's text can be long enough for it to hold."""
+    if len(text) >= ESCALATION_PAGE_SHARE * page_text_bound(tree):
+        return False
+    return len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
 
 
 def _suspect(body: _Element, text: str, options: Extractor, declared_body: int) -> bool:

@@ -12,16 +12,16 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold, is_site_name
+from pipelines.extraction.class_names import class_pattern
 from pipelines.extraction.signals import PageSignals, node_text
 
 TITLE_SEPARATORS = re.compile(r"(\s+[|–—:»·-]{1,2}\s+|\s*::\s*)")
 HOST_NOISE = frozenset({"www", "m", "com", "vn", "net", "org", "gov", "edu", "info", "co", "uk"})
-LEAD_CLASS = re.compile(
-    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst)(?:$|[\s_-])",
-    re.I,
+LEAD_CLASS = class_pattern(
+    r"sapo|chapo|(?:^|[\s_-])(?:lead|lede|description|desc|summary|excerpt|intro|standfirst)(?:$|[\s_-])"
 )
 NOT_LEAD_TAGS = frozenset({"meta", "a", "script", "style", "img", "ul", "li"})
-SOURCE_CLASS = re.compile(r"(?:^|[\s_-])(?:source|nguon|nguon-?tin)(?:$|[\s_-])", re.I)
+SOURCE_CLASS = class_pattern(r"(?:^|[\s_-])(?:source|nguon|nguon-?tin)(?:$|[\s_-])")
 LEAD_CHARS = (40, 700)
 DATELINE_TAG = re.compile(r"^\s*\([^()]{2,30}\)\s*[–—-]{1,2}\s*")
 
@@ -92,13 +92,16 @@ def _names_site(part: str, tokens: set[str]) -> bool:
 def find_lead(tree: HtmlElement, stop: HtmlElement, signals: PageSignals) -> tuple[str | None, bool]:
     """(lead, shown): the sapo shown before the article's first paragraph, else the meta description."""
     described = fold(signals.description)[:40]
+    leads: dict[str, bool] = {}  # per class/id string: a page repeats a few on many elements
     for element in tree.iter():
         if element is stop:
             break
         if not isinstance(element.tag, str) or element.tag in NOT_LEAD_TAGS:
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if not LEAD_CLASS.search(names):
+        if names not in leads:
+            leads[names] = LEAD_CLASS.search(names) is not None
+        if not leads[names]:
             continue
         text = node_text(element)
         if not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] or _linked(element):
@@ -125,8 +128,13 @@ def source_line(tree: HtmlElement, line: str) -> bool:
     """True when `line` is the text of a source-classed block ("<p class="source">Đại Đoàn kết</p>")."""
     if len(line) > 60:
         return False
+    sources: dict[str, bool] = {}  # per class/id string, as in find_lead
     for element in tree.iter():
-        if isinstance(element.tag, str) and SOURCE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            if node_text(element) == line:
-                return True
+        if not isinstance(element.tag, str):
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if names not in sources:
+            sources[names] = SOURCE_CLASS.search(names) is not None
+        if sources[names] and node_text(element) == line:
+            return True
     return False

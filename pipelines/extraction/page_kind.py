@@ -185,6 +185,9 @@ def teasers_inside(teasers: list[tuple[HtmlElement, str]], container: HtmlElemen
 
 def teaser_share(text: str, teasers: Iterable[str]) -> float:
     """Share of the 4-word shingles of `text` that also occur in teaser blocks."""
+    teasers = list(teasers)
+    if not teasers:  # nothing to share with: the text's shingles are not made
+        return 0.0
     mine = _shingles(text)
     if not mine:
         return 0.0

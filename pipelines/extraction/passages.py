@@ -9,10 +9,9 @@ captions, figures, forms and tables holding photos.
 
 from __future__ import annotations
 
-import re
-
 from lxml.html import HtmlElement
 
+from pipelines.extraction.class_names import class_pattern
 from pipelines.extraction.location import Location, norm, paragraph_key
 from pipelines.extraction.text import BLOCKS, read_text
 
@@ -20,7 +19,7 @@ MIN_WORDS = 12
 MAX_LINK_SHARE = 0.3
 HOLDERS = frozenset({"div", "section", "article", "td", "main", "center", "font"})
 NOT_PROSE = frozenset({"figure", "figcaption", "form", "button", "select", "textarea", "script", "style", "a", "h1"})
-CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|desc|credit|note|ad[sv]?\b|banner|hidden", re.I)
+CAPTION_CLASS = class_pattern(r"caption|chu-?thich|chuthich|desc|credit|note|ad[sv]?\b|banner|hidden")
 
 
 def restore_passages(location: Location, paragraphs: list[str]) -> list[str]:
@@ -38,8 +37,9 @@ def restore_passages(location: Location, paragraphs: list[str]) -> list[str]:
     start, end = min(known), max(known)
     present = norm(" ".join(paragraphs))
     found: list[tuple[int, str]] = []
+    marked: dict[HtmlElement, bool] = {}
     for element, index in order.items():
-        if not start < index < end or element.tag not in HOLDERS or _excluded(element, container):
+        if not start < index < end or element.tag not in HOLDERS or _excluded(element, container, marked):
             continue
         for anchor, run in _runs(element):
             if _prose(run) and norm(run)[:60] not in present:
@@ -77,19 +77,26 @@ def _prose(run: str) -> bool:
     return len(run.split()) >= MIN_WORDS and run[-1:] in '.!?…”"):;' and not run.startswith(("©", "(c)"))
 
 
-def _excluded(element: HtmlElement, container: HtmlElement) -> bool:
-    """Inside a caption, a figure, a form, a photo table or something hidden: not running text."""
+def _excluded(element: HtmlElement, container: HtmlElement, marked: dict[HtmlElement, bool]) -> bool:
+    """Inside a caption, a figure, a form, a photo table or something hidden, or mostly links: not running
+    text. `marked` holds what is known of the ancestors: the holders of one container share them."""
+    top = container.getparent()
     for node in (element, *element.iterancestors()):
-        if node is container.getparent():
-            return False
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in NOT_PROSE or (tag == "table" and node.find(".//img") is not None):
+        if node is top:
+            break
+        if node not in marked:
+            marked[node] = _not_prose(node)
+        if marked[node]:
             return True
-        if CAPTION_CLASS.search(node.get("class") or "") or "display:none" in (node.get("style") or "").replace(
-            " ", ""
-        ):
-            return True
-        links = sum(len(a.text_content()) for a in element.iter("a"))
-        if node is element and links > MAX_LINK_SHARE * max(1, len(element.text_content())):
-            return True
-    return False
+    links = sum(len(a.text_content()) for a in element.iter("a"))
+    return links > MAX_LINK_SHARE * max(1, len(element.text_content()))
+
+
+def _not_prose(node: HtmlElement) -> bool:
+    """A caption, a figure, a form, a photo table or something hidden."""
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in NOT_PROSE or (tag == "table" and node.find(".//img") is not None):
+        return True
+    return bool(CAPTION_CLASS.search(node.get("class") or "")) or "display:none" in (node.get("style") or "").replace(
+        " ", ""
+    )

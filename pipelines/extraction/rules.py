@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from pipelines.extraction.class_names import class_pattern
+
 Action = Literal["drop", "credit", "cut"]
 TITLE = r"(?:{})\s*[:：]?"  # a box heading, with or without its colon
 CLASS_TOKEN = r"(?:^|[\s_-])(?:{})(?=$|[\s_-])"  # whole parts of "box-tin-lien-quan"
@@ -116,18 +118,17 @@ BOX_CLASSES: tuple[BoxRule, ...] = (
 
 # Promotion cards set inside articles: books, products, bookings, apps, newsletters, sponsors. Removed
 # when small and holding a link, a button or a form (see boxes._promo).
-PROMO_CLASS = re.compile(
+PROMO_CLASS = class_pattern(
     CLASS_TOKEN.format(
         r"promo|promotion|quang-?cao|qc|ads?|advert|advertisement|banner|sponsor|sponsored|tai-?tro|book|books|"
         r"sach|product|products|san-?pham|booking|dat-?phong|dat-?ve|dat-?tour|cta|call-?to-?action|"
         r"subscribe|newsletter|signup|sign-?up|app-?download|download-?app"
-    ),
-    re.IGNORECASE,
+    )
 )
 
 # One regex per kind: the pruner tests each short text or class name once, not once per rule.
 ANY_BOX_TITLE = re.compile(TITLE.format("|".join(r.source for r in BOX_TITLES)), re.IGNORECASE)
-ANY_BOX_CLASS = re.compile(CLASS_TOKEN.format("|".join(r.source for r in BOX_CLASSES)), re.IGNORECASE)
+ANY_BOX_CLASS = class_pattern(CLASS_TOKEN.format("|".join(r.source for r in BOX_CLASSES)))
 
 
 def match_line(text: str) -> LineRule | None:

@@ -19,7 +19,6 @@ import re
 
 from lxml.html import HtmlElement
 
-WHITESPACE = re.compile(r"\s+")
 # Elements a browser lays out on lines of their own (or as cells): their edges separate words.
 BLOCKS = frozenset(
     """address article aside blockquote br caption dd details div dl dt fieldset figcaption figure footer
@@ -55,7 +54,10 @@ def read_text(element: HtmlElement) -> str:
             parts.append(node.text)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
-    return WHITESPACE.sub(" ", PIECE_GAP.sub(_piece_gap, "".join(parts))).strip()
+    text = "".join(parts)
+    if GAP in text:
+        text = PIECE_GAP.sub(_piece_gap, text)
+    return " ".join(text.split())  # what `\\s+` to " " and strip() give
 
 
 def flat_text(element: HtmlElement) -> str:
