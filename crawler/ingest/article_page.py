@@ -32,6 +32,7 @@ ARTICLE_URL_RE = re.compile(
 # Where a page's <head> ends, and what an article signal in it is spelt with (see head_says_article)
 HEAD_END_RE = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
 HEAD_SIGNALS = ("og:type", "ld+json", "article:published_time")
+SCRIPT_TAG_RE = re.compile(r"<(/?)script", re.IGNORECASE)
 NOT_ARTICLE_PATH_RE = re.compile(
     r"/(?:tag|tags|tu-khoa|chu-de|tim-kiem|search|category|chuyen-muc|author|tac-gia|page|trang)(?:[/-]|$)",
     re.IGNORECASE,
@@ -101,14 +102,14 @@ def head_says_article(text: str) -> bool:
     >>> head_says_article('<head><meta property="og:type" content="article"></head><body>…</body>')
     True
     """
-    if not any(signal in text for signal in HEAD_SIGNALS):
-        return False  # none anywhere (or spelt with entities): the whole page decides
     end = HEAD_END_RE.search(text)
     if end is None:
         return False
     head = text[:end.start()]
-    lowered = head.lower()
-    if lowered.rfind("<script") > lowered.rfind("</script") or head.rfind("<") > head.rfind(">"):
+    if not any(signal in head for signal in HEAD_SIGNALS):
+        return False  # none in the head (or spelt with entities): the whole page decides
+    scripts = SCRIPT_TAG_RE.findall(head)  # "" for each <script, "/" for each </script
+    if (scripts and not scripts[-1]) or head.rfind("<") > head.rfind(">"):
         return False
     return structured_article_signal(Selector(text=head)) is True
 
