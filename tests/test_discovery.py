@@ -110,6 +110,8 @@ def _never() -> Selector:
         ('<html><head><meta property="og:type" content="article"></head><body><p>x</p></body></html>', False),
         ('<head><script type="application/ld+json">{"@type": "NewsArticle"}</script></head><body>', False),
         ('<head><meta property="article:published_time" content="2026-11-12"><body><p>x</p>', False),
+        # the head up to its og:type says article, though the head's end is found inside a later script
+        ('<head><meta property="og:type" content="article"><script>var b = "<body>";</script></head>', False),
         # the head says nothing, or not article: the body may (ld+json or og:type there), so the whole page decides
         ('<head><title>t</title></head><body><script type="application/ld+json">{"@type": "NewsArticle"}'
          "</script></body>", True),

@@ -96,8 +96,9 @@ def head_says_article(text: str) -> bool:
 
     The head is the text before the first `</head>` or `<body>`; lxml parses a document in order, so the
     head's first og:type is the whole page's first, and any article signal in it is one of the whole page's:
-    True here is the whole page's verdict, for a quarter of the parse. False only says the head does not
-    settle it. A cut that may fall inside a script (an ld+json block cut short) or a tag settles nothing.
+    True here is the whole page's verdict, for a fraction of the parse. The head up to its first og:type tag
+    is read first (most pages say article there, a few kB in), then the whole head. False only says the
+    head does not settle it.
 
     >>> head_says_article('<head><meta property="og:type" content="article"></head><body>…</body>')
     True
@@ -106,12 +107,22 @@ def head_says_article(text: str) -> bool:
     if end is None:
         return False
     head = text[:end.start()]
-    if not any(signal in head for signal in HEAD_SIGNALS):
-        return False  # none in the head (or spelt with entities): the whole page decides
-    scripts = SCRIPT_TAG_RE.findall(head)  # "" for each <script, "/" for each </script
-    if (scripts and not scripts[-1]) or head.rfind("<") > head.rfind(">"):
+    og_type = head.find("og:type")
+    if og_type >= 0:
+        tag_end = head.find(">", og_type)
+        if tag_end >= 0 and _start_says_article(head[:tag_end + 1]):
+            return True
+    # none in the head (or spelt with entities): the whole page decides
+    return any(signal in head for signal in HEAD_SIGNALS) and _start_says_article(head)
+
+
+def _start_says_article(start: str) -> bool:
+    """The page's first characters hold an article signal, so the whole page does; a cut that may fall inside
+    a script (an ld+json block cut short) or a tag settles nothing."""
+    scripts = SCRIPT_TAG_RE.findall(start)  # "" for each <script, "/" for each </script
+    if (scripts and not scripts[-1]) or start.rfind("<") > start.rfind(">"):
         return False
-    return structured_article_signal(Selector(text=head)) is True
+    return structured_article_signal(Selector(text=start)) is True
 
 
 def is_article_page(site: Site, url: str, page: Selector | str,
