@@ -112,6 +112,10 @@ def _never() -> Selector:
         ('<head><meta property="article:published_time" content="2026-11-12"><body><p>x</p>', False),
         # the head up to its og:type says article, though the head's end is found inside a later script
         ('<head><meta property="og:type" content="article"><script>var b = "<body>";</script></head>', False),
+        # a listing's og:type first, an article's JSON-LD after it; a mention of og:type before the tag
+        ('<head><meta property="og:type" content="website"><script type="application/ld+json">'
+         '{"@type": "NewsArticle"}</script></head><body>', False),
+        ('<head><!-- og:type --><meta property="og:type" content="article"></head><body>', False),
         # the head says nothing, or not article: the body may (ld+json or og:type there), so the whole page decides
         ('<head><title>t</title></head><body><script type="application/ld+json">{"@type": "NewsArticle"}'
          "</script></body>", True),

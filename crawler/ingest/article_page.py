@@ -107,21 +107,25 @@ def head_says_article(text: str) -> bool:
     if end is None:
         return False
     head = text[:end.start()]
+    unread = head
     og_type = head.find("og:type")
     if og_type >= 0:
-        tag_end = head.find(">", og_type)
-        if tag_end >= 0 and _start_says_article(head[:tag_end + 1]):
+        tag_end = head.find(">", og_type) + 1
+        says = _start_says_article(head[:tag_end]) if tag_end else None
+        if says:
             return True
-    # none in the head (or spelt with entities): the whole page decides
-    return any(signal in head for signal in HEAD_SIGNALS) and _start_says_article(head)
+        if says is not None:
+            unread = head[tag_end:]  # a listing's og:type: only a signal after it could still say article
+    # none (or spelt with entities): the whole page decides
+    return any(signal in unread for signal in HEAD_SIGNALS) and bool(_start_says_article(head))
 
 
-def _start_says_article(start: str) -> bool:
-    """The page's first characters hold an article signal, so the whole page does; a cut that may fall inside
-    a script (an ld+json block cut short) or a tag settles nothing."""
+def _start_says_article(start: str) -> bool | None:
+    """Whether the page's first characters hold an article signal (then the whole page does); None when the
+    cut may fall inside a script (an ld+json block cut short) or a tag, which settles nothing."""
     scripts = SCRIPT_TAG_RE.findall(start)  # "" for each <script, "/" for each </script
     if (scripts and not scripts[-1]) or start.rfind("<") > start.rfind(">"):
-        return False
+        return None
     return structured_article_signal(Selector(text=start)) is True
 
 
