@@ -3,7 +3,8 @@
 The spider follows the links of a listing and journals an article (articles are dead ends); the rows of a
 page (crawler.ingest.derive) hold an article only for a page judged an article here. Both call
 `is_article_page`, so a page archived by the crawl and the same page read back by `baotinh index` are judged
-alike. Pure: parsel and lxml, no Scrapy (the spider hands in its response's selector, a parsel Selector).
+alike. Pure: parsel and lxml, no Scrapy (the spider hands in its response's text, and its selector, a parsel
+Selector, for when the whole page must be read).
 """
 
 from __future__ import annotations
