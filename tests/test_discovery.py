@@ -7,7 +7,8 @@ import gzip
 import pytest
 from parsel import Selector
 
-from crawler.ingest.article_page import looks_like_article, url_looks_like_article
+from crawler.ingest.article_page import is_article_page, looks_like_article, url_looks_like_article
+from crawler.registry import Site
 from crawler.spiders.discovery import DiscoveryError, feed_links, parse_feed, parse_sitemap
 
 BASE = "https://baophutho.vn/"
@@ -96,3 +97,54 @@ def test_page_metadata_beats_url_shape() -> None:
     assert looks_like_article("https://x.vn/", og_article_home) is False
     broken = Selector(text='<script type="application/ld+json">{not json</script>')
     assert looks_like_article("https://x.vn/kinh-te/", broken) is False
+
+
+def _never() -> Selector:
+    raise AssertionError("the whole page was parsed, though its <head> settles it")
+
+
+@pytest.mark.parametrize(
+    ("page", "parsed"),
+    [
+        # the head's signals settle it: the whole page is never parsed
+        ('<html><head><meta property="og:type" content="article"></head><body><p>x</p></body></html>', False),
+        ('<head><script type="application/ld+json">{"@type": "NewsArticle"}</script></head><body>', False),
+        ('<head><meta property="article:published_time" content="2026-11-12"><body><p>x</p>', False),
+        # the head up to its og:type says article, though the head's end is found inside a later script
+        ('<head><meta property="og:type" content="article"><script>var b = "<body>";</script></head>', False),
+        # a listing's og:type first, an article's JSON-LD after it; a mention of og:type before the tag
+        ('<head><meta property="og:type" content="website"><script type="application/ld+json">'
+         '{"@type": "NewsArticle"}</script></head><body>', False),
+        ('<head><!-- og:type --><meta property="og:type" content="article"></head><body>', False),
+        # the head says nothing, or not article: the body may (ld+json or og:type there), so the whole page decides
+        ('<head><title>t</title></head><body><script type="application/ld+json">{"@type": "NewsArticle"}'
+         "</script></body>", True),
+        ('<head><meta property="og:type" content="website"></head><body>'
+         '<script type="application/ld+json">{"@type": "NewsArticle"}</script></body>', True),
+        # a cut that may fall inside a script or a tag settles nothing
+        ('<head><script type="application/ld+json">{"@type": "NewsArticle"}<body></script></head>', True),
+        ('<head><meta content="<body>" property="og:type"></head>', True),
+    ],
+)
+def test_article_by_head_alone(page: str, parsed: bool) -> None:
+    site = Site.from_start_url("https://x.vn/")
+    url = "https://x.vn/p?id=5"  # no article shape: only the page can say article
+    whole = Selector(text=page)
+    tree = (lambda: whole) if parsed else _never
+    assert is_article_page(site, url, page, tree=tree) is looks_like_article(url, whole)
+    assert is_article_page(site, url, page) is looks_like_article(url, whole)  # parsed from the text itself
+
+
+def test_listing_is_parsed_once_for_its_links() -> None:
+    site = Site.from_start_url("https://x.vn/")
+    page = '<head><meta property="og:type" content="website"></head><body><a href="/a-123456.html">a</a></body>'
+    trees: list[Selector] = []
+
+    def tree() -> Selector:
+        trees.append(Selector(text=page))
+        return trees[-1]
+
+    assert is_article_page(site, "https://x.vn/kinh-te/", page, tree=tree) is False
+    assert len(trees) == 1
+    assert is_article_page(site, "https://x.vn/", '<head><meta property="og:type" content="article"></head>',
+                           tree=_never) is False  # a home page is no article, whatever its head says

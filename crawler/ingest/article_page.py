@@ -3,13 +3,15 @@
 The spider follows the links of a listing and journals an article (articles are dead ends); the rows of a
 page (crawler.ingest.derive) hold an article only for a page judged an article here. Both call
 `is_article_page`, so a page archived by the crawl and the same page read back by `baotinh index` are judged
-alike. Pure: parsel and lxml, no Scrapy (the spider hands in its response's selector, a parsel Selector).
+alike. Pure: parsel and lxml, no Scrapy (the spider hands in its response's text, and its selector, a parsel
+Selector, for when the whole page must be read).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -28,6 +30,10 @@ ARTICLE_URL_RE = re.compile(
     r"|(?:/[^/?#]*(?:[a-z0-9]+-){6,}[a-z0-9]+(?:\.html?|\.chn|\.aspx?)?/?$)",
     re.IGNORECASE,
 )
+# Where a page's <head> ends, and what an article signal in it is spelt with (see head_says_article)
+HEAD_END_RE = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
+HEAD_SIGNALS = ("og:type", "ld+json", "article:published_time")
+SCRIPT_TAG_RE = re.compile(r"<(/?)script", re.IGNORECASE)
 NOT_ARTICLE_PATH_RE = re.compile(
     r"/(?:tag|tags|tu-khoa|chu-de|tim-kiem|search|category|chuyen-muc|author|tac-gia|page|trang)(?:[/-]|$)",
     re.IGNORECASE,
@@ -86,12 +92,57 @@ def looks_like_article(url: str, page: Selector) -> bool:
     return url_looks_like_article(url)
 
 
-def is_article_page(site: Site, url: str, page: Selector | str) -> bool:
+def head_says_article(text: str) -> bool:
+    """Whether the page's <head> alone holds an article signal (`structured_article_signal` True for it).
+
+    The head is the text before the first `</head>` or `<body>`; lxml parses a document in order, so the
+    head's first og:type is the whole page's first, and any article signal in it is one of the whole page's:
+    True here is the whole page's verdict, for a fraction of the parse. The head up to its first og:type tag
+    is read first (most pages say article there, a few kB in), then the whole head. False only says the
+    head does not settle it.
+
+    >>> head_says_article('<head><meta property="og:type" content="article"></head><body>…</body>')
+    True
+    """
+    end = HEAD_END_RE.search(text)
+    if end is None:
+        return False
+    head = text[:end.start()]
+    unread = head
+    og_type = head.find("og:type")
+    if og_type >= 0:
+        tag_end = head.find(">", og_type) + 1
+        says = _start_says_article(head[:tag_end]) if tag_end else None
+        if says:
+            return True
+        if says is not None:
+            unread = head[tag_end:]  # a listing's og:type: only a signal after it could still say article
+    # none (or spelt with entities): the whole page decides
+    return any(signal in unread for signal in HEAD_SIGNALS) and bool(_start_says_article(head))
+
+
+def _start_says_article(start: str) -> bool | None:
+    """Whether the page's first characters hold an article signal (then the whole page does); None when the
+    cut may fall inside a script (an ld+json block cut short) or a tag, which settles nothing."""
+    scripts = SCRIPT_TAG_RE.findall(start)  # "" for each <script, "/" for each </script
+    if (scripts and not scripts[-1]) or start.rfind("<") > start.rfind(">"):
+        return None
+    return structured_article_signal(Selector(text=start)) is True
+
+
+def is_article_page(site: Site, url: str, page: Selector | str,
+                    tree: Callable[[], Selector] | None = None) -> bool:
     """The site's article pattern when it has one, else the page itself (`looks_like_article`).
 
-    `page` is the page's selector, or its text (parsed only when the pattern does not decide).
+    `page` is the page's selector, or its text: then its <head> first (`head_says_article`), and the whole
+    text parsed only when that does not settle it: `tree` gives that parse when the caller has one (the
+    spider's response.selector, which a listing's links are taken from too).
     """
     verdict = site.is_article_url(url)
     if verdict is not None:
         return verdict
-    return looks_like_article(url, Selector(text=page) if isinstance(page, str) else page)
+    if isinstance(page, str):
+        if head_says_article(page):
+            return urlsplit(url).path not in ("", "/")  # looks_like_article's verdict on a True signal
+        page = tree() if tree is not None else Selector(text=page)
+    return looks_like_article(url, page)

@@ -38,10 +38,9 @@ def page_text(body: bytes, content_type: str | None) -> PageText:
     >>> page_text("<p>Đảng</p>".encode(), "text/html; charset=iso-8859-1").text
     '<p>Đảng</p>'
     """
-    if not body.strip():
-        return PageText("", "", "empty", "empty body")
-    if b"\x00" in body[:BINARY_SNIFF] and not body.startswith(UTF_BOMS):
-        return PageText("", "", "binary", "binary content (NUL bytes)")
+    unread = unreadable(body)
+    if unread is not None:
+        return unread
     encoding, text = html_to_unicode(content_type, body)
     problem, detail = None, ""
     if resolve_encoding(encoding) not in ("utf-8", "utf-8-sig", None) and _is_utf8_text(body):
@@ -50,6 +49,19 @@ def page_text(body: bytes, content_type: str | None) -> PageText:
         detail = f"declared {label.group(1) if label else encoding} but the body is UTF-8"
         encoding, text = "utf-8", body.decode("utf-8")
     return PageText(unicodedata.normalize("NFC", text), encoding, problem, detail)
+
+
+def unreadable(body: bytes) -> PageText | None:
+    """What page_text() gives a body with nothing to read (empty, or binary), without decoding it; else None.
+
+    The spider asks only this: decoding a page to learn it is readable costs the crawling process as much as a
+    third of parsing it.
+    """
+    if not body.strip():
+        return PageText("", "", "empty", "empty body")
+    if b"\x00" in body[:BINARY_SNIFF] and not body.startswith(UTF_BOMS):
+        return PageText("", "", "binary", "binary content (NUL bytes)")
+    return None
 
 
 def _is_utf8_text(body: bytes) -> bool:

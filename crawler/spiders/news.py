@@ -41,7 +41,7 @@ from w3lib.url import url_query_cleaner
 from archive.capture import NotArchived
 from crawler.extensions.requisites import REQUISITE_KEY
 from crawler.ingest.article_page import is_article_page
-from crawler.ingest.decode import page_text
+from crawler.ingest.decode import unreadable
 from crawler.middlewares.guards import Rejected
 from crawler.middlewares.incremental import (
     KNOWN_ABSENT,
@@ -245,9 +245,10 @@ class NewsSpider(Spider):
             return  # nothing to follow; the rows say why (crawler.ingest.derive)
         if "download_stopped" in response.flags:
             return  # cut at GUARD_MAX_BODY: archived, not worth reading
-        if page_text(response.body, content_type.decode("latin-1")).problem in ("empty", "binary"):
+        if unreadable(response.body) is not None:
             return  # nothing to read (the rows count it and log it once)
-        if is_article_page(site, response.url, response.selector):
+        # the page is parsed only when neither the URL nor its <head> says article: a listing's tree gives its links
+        if is_article_page(site, response.url, response.text, tree=lambda: response.selector):
             stats.inc_value(f"site/{site.slug}/article_pages")
             if self.incremental is not None:
                 self.incremental.record_article(response)
