@@ -39,7 +39,7 @@ from archive.writer import Exchange, stored_response_headers
 from crawler.extensions.run_life import RunLife, registry_of, warc_dir_of
 from crawler.extensions.run_templates import RunTemplates
 from crawler.ingest.derive import PAGE_PROBLEMS, Derived, derive
-from crawler.ingest.pool import warm_up, worker_pool
+from crawler.ingest.pool import let_go, warm_up, worker_pool
 from crawler.ingest.response import ArchivedResponse
 from crawler.ingest.rows import site_row
 from crawler.ingest.sink import RowSink
@@ -156,7 +156,7 @@ class LiveIngest:
             submitted = self.pool.submit(derive, response, site, templates)
         except BrokenProcessPool:  # a worker was killed (out of memory?): its records come back at the next start
             logger.error("the worker pool lost a process; starting a new one")
-            self.pool.shutdown(wait=False)
+            let_go(self.pool)
             self.pool = worker_pool(self.processes)
             submitted = self.pool.submit(derive, response, site, templates)
         future = asyncio.wrap_future(submitted)
@@ -236,6 +236,9 @@ class LiveIngest:
             entry.closed = (self.warc_dir / name).exists()  # else a later start indexes it
         self._complete_files()
         if self.pool is not None:
-            self.pool.shutdown(wait=True)
+            if getattr(self.pool, "_broken", False):  # lost a worker after the last record was handed in
+                let_go(self.pool)
+            else:
+                self.pool.shutdown(wait=True)
             self.pool = None
 

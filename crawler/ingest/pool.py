@@ -49,6 +49,19 @@ def warm_up(pool: ProcessPoolExecutor, processes: int, module: str) -> None:
         pool.submit(_import, module)
 
 
+def let_go(pool: ProcessPoolExecutor) -> None:
+    """Give up a broken pool (a worker was killed): its other workers are killed too, then it is shut down
+    without waiting. The pool's own clean-up sends them SIGTERM and then joins them, and a worker that lives
+    on (seen once in some twenty runs, just after its sibling was killed) held its thread, and with it the
+    crawl's exit, for ever. Their tasks are lost either way: the records come back at the next start."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):  # already gone, or closed
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _import(module: str) -> None:
     importlib.import_module(module)
 
