@@ -8,10 +8,10 @@ WarcCapture archived it and before RedirectMiddleware follows it:
 - **Already archived**: a request for an article an earlier run archived is dropped (`AlreadyArchived`, stat
   `site/SLUG/already_archived`) unless BAOTINH_REFRESH (`--refresh`). A redirected request to such an article
   is dropped the same way, and every URL of its redirect chain is journaled as an alias of the article: the
-  next run does not even ask for the old URL. Which of the two this run fetched first does not matter: a hop
-  to an article this run archives (or archived) by another link, a request Scrapy's duplicate filter drops
-  unseen, is journaled from the 3xx itself. The spider asks `archived()` before it schedules a request, so
-  an archived URL costs no place under `--max-pages`.
+  next run does not even ask for the old URL. Which of the two this run fetched first does not matter: the hop
+  to an article this run asked for by another link, which Scrapy's duplicate filter drops (signal
+  `request_dropped`), is journaled as well, once the article is. The spider asks `archived()` before it
+  schedules a request, so an archived URL costs no place under `--max-pages`.
 - **Conditional requests**: a page that sent an ETag or Last-Modified when last fetched in full (sitemaps,
   feeds, listings: article pages are never asked again) is asked with If-None-Match / If-Modified-Since,
   provided its earlier record can still be read. The record it came from goes into
@@ -34,12 +34,10 @@ import logging
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.responsetypes import responsetypes
-from w3lib.url import safe_url_string
 from warcio.timeutils import datetime_to_iso_date
 
 from archive.capture import CONFIRMS_KEY, PAYLOAD_KEY
@@ -103,9 +101,10 @@ class Incremental:
         self.run_id = run_id
         self.refresh = refresh
         self.state: dict[str, SiteState] = {}
-        # (site, redirect target) -> the URLs of the hops to it, until the target is journaled as an article
+        # (site, URL) -> the hops to it whose request the duplicate filter dropped, until it is journaled
         self.hops_to: dict[tuple[str, str], list[str]] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Incremental:
@@ -159,6 +158,21 @@ class Incremental:
             ))
         except OSError as e:  # not journaled: fetched again next run, and written then as a revisit
             self._not_written(slug, state.journal_path, e, f"{response.url} into the journal")
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect's request the scheduler refused: this run asked for its URL already, by another link.
+        Its hops are journaled with the article (at once when it is archived, else when it is)."""
+        chain, slug = request.meta.get("redirect_urls"), request.meta.get("site")
+        if not chain or slug is None:
+            return
+        state = self.site(slug)
+        if not state.is_archived(request.url):
+            self.hops_to.setdefault((slug, request.url), []).extend(chain)
+            return
+        try:
+            state.add_aliases(request.url, chain, self.run_id)
+        except OSError as e:  # the hops are asked again next run
+            self._not_written(slug, state.journal_path, e, "redirect aliases into the journal")
 
     # -- downloader middleware ------------------------------------------------------------------------------
     def process_request(self, request: Request) -> None:
@@ -234,27 +248,8 @@ class Incremental:
             return self._revive(response, earlier[1], earlier[2])
         if request.meta.get(TRACK_ABSENCE):
             self._absence(request, response, slug)
-        if 300 <= response.status < 400 and b"Location" in response.headers:
-            self._hop(request, response, slug)
         self._remember(request, response, slug)
         return response
-
-    def _hop(self, request: Request, response: Response, slug: str) -> None:
-        """A redirect, seen before RedirectMiddleware follows it. The request it makes is dropped unseen by the
-        duplicate filter when this run asked for the target already: its chain is kept here, for the target."""
-        location = safe_url_string(response.headers[b"Location"])
-        if location.startswith("//"):
-            location = f"{urlsplit(request.url).scheme}:{location}"
-        target = urljoin(request.url, location)
-        chain = [*request.meta.get("redirect_urls", ()), request.url]
-        state = self.site(slug)
-        if not state.is_archived(target):
-            self.hops_to.setdefault((slug, target), []).extend(chain)
-            return
-        try:
-            state.add_aliases(target, chain, self.run_id)
-        except OSError as e:  # the hops are asked again next run
-            self._not_written(slug, state.journal_path, e, "redirect aliases into the journal")
 
     def _revive(self, response: Response, stored: ArchivedResponse, body: bytes) -> Response:
         """The earlier 200, read back from its WARC record, in place of the 304 that confirmed it."""
