@@ -86,7 +86,11 @@ def url_looks_like_article(url: str) -> bool:
 def looks_like_article(url: str, page: Selector) -> bool:
     """Decide article-or-listing for a site without an article pattern: the page's metadata first, then
     the URL's shape. Listings are followed for links; articles are handed to extraction and not followed."""
-    signal = structured_article_signal(page)
+    return _verdict(url, structured_article_signal(page))
+
+
+def _verdict(url: str, signal: bool | None) -> bool:
+    """The page's metadata signal decides (a home page is never an article), else the URL's shape."""
     if signal is not None:
         return signal and urlsplit(url).path not in ("", "/")
     return url_looks_like_article(url)
@@ -143,6 +147,6 @@ def is_article_page(site: Site, url: str, page: Selector | str,
         return verdict
     if isinstance(page, str):
         if head_says_article(page):
-            return urlsplit(url).path not in ("", "/")  # looks_like_article's verdict on a True signal
+            return _verdict(url, True)
         page = tree() if tree is not None else Selector(text=page)
     return looks_like_article(url, page)
