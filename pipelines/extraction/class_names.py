@@ -15,6 +15,7 @@ IGNORECASE pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -31,6 +32,19 @@ class ClassPattern:
         if names.isascii():
             return self.lower.search(names.lower())
         return self.anycase.search(names)
+
+    def matcher(self) -> Callable[[str], bool]:
+        """`search(names) is not None`, remembered per names string for as long as the caller keeps it (one
+        page's walk: a page repeats a few class/id strings on many elements)."""
+        seen: dict[str, bool] = {}
+
+        def matches(names: str) -> bool:
+            found = seen.get(names)
+            if found is None:
+                found = seen[names] = self.search(names) is not None
+            return found
+
+        return matches
 
 
 def class_pattern(source: str) -> ClassPattern:

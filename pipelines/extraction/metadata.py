@@ -92,16 +92,14 @@ def _names_site(part: str, tokens: set[str]) -> bool:
 def find_lead(tree: HtmlElement, stop: HtmlElement, signals: PageSignals) -> tuple[str | None, bool]:
     """(lead, shown): the sapo shown before the article's first paragraph, else the meta description."""
     described = fold(signals.description)[:40]
-    leads: dict[str, bool] = {}  # per class/id string: a page repeats a few on many elements
+    is_lead = LEAD_CLASS.matcher()
     for element in tree.iter():
         if element is stop:
             break
         if not isinstance(element.tag, str) or element.tag in NOT_LEAD_TAGS:
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if names not in leads:
-            leads[names] = LEAD_CLASS.search(names) is not None
-        if not leads[names]:
+        if not is_lead(names):
             continue
         text = node_text(element)
         if not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] or _linked(element):
@@ -128,13 +126,10 @@ def source_line(tree: HtmlElement, line: str) -> bool:
     """True when `line` is the text of a source-classed block ("<p class="source">Đại Đoàn kết</p>")."""
     if len(line) > 60:
         return False
-    sources: dict[str, bool] = {}  # per class/id string, as in find_lead
+    is_source = SOURCE_CLASS.matcher()
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if names not in sources:
-            sources[names] = SOURCE_CLASS.search(names) is not None
-        if sources[names] and node_text(element) == line:
+        if is_source(f"{element.get('class', '')} {element.get('id', '')}") and node_text(element) == line:
             return True
     return False
