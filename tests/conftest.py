@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,22 +33,62 @@ ENV = {"PYTHONWARNINGS": "error::DeprecationWarning", "TLDEXTRACT_PUBLIC_SUFFIX_
 
 
 def run_baotinh(*args: str, timeout: float = 180, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the command line in a fresh process (Scrapy's reactor runs once per process)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler", *args],
-        cwd=REPO, env={**os.environ, **ENV}, capture_output=True, text=True, timeout=timeout,
+    """Run the command line in a fresh process (Scrapy's reactor runs once per process).
+
+    The command runs in a session of its own: if it outlives `timeout`, it is killed with its worker
+    processes, so a hung crawl fails its test instead of holding its data directory's lock for the rest of the run.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args], cwd=REPO, env={**os.environ, **ENV},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_session(process)
+        raise
+    finally:
+        kill_session(process)  # workers a finished command left behind
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if check and result.returncode != 0:
         raise AssertionError(f"baotinh {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
     return result
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
 def start_baotinh(*args: str) -> subprocess.Popen[str]:
-    """Start the command line in a session of its own, so a test can kill it with its worker processes."""
-    return subprocess.Popen(
+    """Start the command line in a session of its own, so a test can kill it with its worker processes.
+
+    Whatever of it is still running when the test ends is killed then (the `_no_command_outlives_its_test` fixture).
+    """
+    process = subprocess.Popen(
         [sys.executable, "-m", "crawler", *args], cwd=REPO, env={**os.environ, **ENV},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
+    _started.append(process)
+    return process
+
+
+def kill_session(process: subprocess.Popen[str]) -> None:
+    """SIGKILL every process of `process`'s session (it leads it: start_new_session), and reap the leader."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the whole session has exited already
+    if process.returncode is None:
+        process.wait()
+
+
+@pytest.fixture(autouse=True)
+def _no_command_outlives_its_test() -> Iterator[None]:
+    yield
+    while _started:
+        process = _started.pop()
+        kill_session(process)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def responses(path: Path) -> list[ArchivedResponse]:
