@@ -7,17 +7,25 @@ changes an internal it calls, or when the skip drops a page readability or juste
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 
 import pytest
 import trafilatura
-from lxml.html import tostring
-from trafilatura import core, external, main_extractor
+from lxml.html import document_fromstring, tostring
+from trafilatura import core, external, main_extractor, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.utils import load_html
 
 from pipelines.extraction.body import body_paragraphs
-from pipelines.extraction.main_text import SUSPECT_CHARS, main_text, page_text_bound
+from pipelines.extraction.main_text import (
+    COMMENT_PRUNES,
+    RAW_PRUNES,
+    SUSPECT_CHARS,
+    main_text,
+    may_select,
+    page_text_bound,
+)
 from pipelines.extraction.page_tree import parse_page
 from tests.gate.corpus import all_pages
 
@@ -110,3 +118,41 @@ def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
         tree = load_html(page.html())
         if tree is not None:
             assert page_text_bound(tree) >= len(html2txt(tree)), page.key
+
+
+def test_the_raw_prunes_are_the_xpaths_their_words_were_read_from() -> None:
+    """RAW_PRUNES and COMMENT_PRUNES hold words read from these XPaths: a new release that changes one shows here."""
+    assert [x for x, *_ in RAW_PRUNES] == xpaths.RAW_TREE_PRUNE_XPATH
+    assert [x for x, *_ in COMMENT_PRUNES] == xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+    paths = "".join(x.path for x, *_ in RAW_PRUNES + COMMENT_PRUNES)
+    assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "9f4c3a91c883c372"
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<div id="comments">', '<section class="Comments-area">', '<ul class="post-comments">', '<ol id="comol">',
+        '<div id="disqus_thread">', '<div id="dsq-comments">', '<details class="comment">',
+        '<aside id="infinitescroll">',
+        '<div class="mvp-post-add-box">', '<section id="infinite-scroll">', '<div class="elementor-share-buttons x">',
+        '<div class="a comment-list">', '<div id="commentary">',
+    ],
+)  # fmt: skip
+def test_a_raw_prune_runs_wherever_its_xpath_selects(element: str) -> None:
+    tag = element[1:].split()[0]
+    tree = document_fromstring(f"<html><body><h1>t</h1>{element}<p>text</p></{tag}></body></html>")
+    for expression, *words in RAW_PRUNES + COMMENT_PRUNES:
+        assert may_select(tree, *words) or not expression(tree), (element, expression.path)
+
+
+def test_a_raw_prune_runs_wherever_its_xpath_selects_on_every_gate_page() -> None:
+    selected = 0
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is None:
+            continue
+        for expression, *words in RAW_PRUNES + COMMENT_PRUNES:
+            found = bool(expression(tree))
+            selected += found
+            assert may_select(tree, *words) or not found, (page.key, expression.path)
+    assert selected >= 10
