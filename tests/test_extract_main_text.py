@@ -7,18 +7,26 @@ changes an internal it calls, or when the skip drops a page readability or juste
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 
 import pytest
 import trafilatura
-from lxml.html import tostring
-from trafilatura import core, external, main_extractor
+from lxml.html import document_fromstring, tostring
+from trafilatura import core, external, main_extractor, xpaths
 from trafilatura.baseline import html2txt
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, repair_faulty_html
 
 from pipelines.extraction.body import body_paragraphs
-from pipelines.extraction.main_text import SUSPECT_CHARS, main_text, page_text_bound
-from pipelines.extraction.page_tree import parse_page
+from pipelines.extraction.main_text import (
+    COMMENT_PRUNES,
+    RAW_PRUNES,
+    SUSPECT_CHARS,
+    main_text,
+    may_select,
+    page_text_bound,
+)
+from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import all_pages
 
 PAGES = all_pages()
@@ -110,3 +118,70 @@ def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
         tree = load_html(page.html())
         if tree is not None:
             assert page_text_bound(tree) >= len(html2txt(tree)), page.key
+
+
+def test_the_raw_prunes_are_the_xpaths_their_words_were_read_from() -> None:
+    """RAW_PRUNES and COMMENT_PRUNES hold words read from these XPaths: a new release that changes one shows here."""
+    assert [x for x, *_ in RAW_PRUNES] == xpaths.RAW_TREE_PRUNE_XPATH
+    assert [x for x, *_ in COMMENT_PRUNES] == xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+    paths = "".join(x.path for x, *_ in RAW_PRUNES + COMMENT_PRUNES)
+    assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "9f4c3a91c883c372"
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<div id="comments">', '<section class="Comments-area">', '<ul class="post-comments">', '<ol id="comol">',
+        '<div id="disqus_thread">', '<div id="dsq-comments">', '<details class="comment">',
+        '<aside id="infinitescroll">',
+        '<div class="mvp-post-add-box">', '<section id="infinite-scroll">', '<div class="elementor-share-buttons x">',
+        '<div class="a comment-list">', '<div id="commentary">',
+    ],
+)  # fmt: skip
+def test_a_raw_prune_runs_wherever_its_xpath_selects(element: str) -> None:
+    tag = element[1:].split()[0]
+    tree = document_fromstring(f"<html><body><h1>t</h1>{element}<p>text</p></{tag}></body></html>")
+    for expression, *words in RAW_PRUNES + COMMENT_PRUNES:
+        assert may_select(tree, *words) or not expression(tree), (element, expression.path)
+
+
+def test_a_raw_prune_runs_wherever_its_xpath_selects_on_every_gate_page() -> None:
+    selected = 0
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is None:
+            continue
+        for expression, *words in RAW_PRUNES + COMMENT_PRUNES:
+            found = bool(expression(tree))
+            selected += found
+            assert may_select(tree, *words) or not found, (page.key, expression.path)
+    assert selected >= 10
+
+
+def test_repair_is_repair_faulty_html_whose_steps_it_repeats() -> None:
+    """page_tree.repair repeats repair_faulty_html's steps after the first: a new release that changes it shows here."""
+    source = inspect.getsource(repair_faulty_html)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "7e68c7a3cb24910c"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><p>a\x00b\x0bc\x1fd\te\r\nf</p></body></html>",
+        "<html><body><p>Hà Nội\ufffe và \uffff</p></body></html>",
+        "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x'/>\n<html><body><p>a</p></body></html>",
+        "<!doctype html>\n<html lang='vi'/>\n<body><p>a\x0cb</p></body>",
+        "<html xmlns='x' />\n<body><p>no control characters, \ud800 a lone surrogate</p></body>",
+        "\n\n\n\n<html/>",
+    ],
+)
+def test_repair_gives_what_repair_faulty_html_gives(html: str) -> None:
+    beginning = html[:50].lower()
+    assert repair(html, beginning) == repair_faulty_html(html, beginning)
+
+
+def test_repair_gives_what_repair_faulty_html_gives_on_every_gate_page() -> None:
+    for page in PAGES:
+        html = page.html()
+        beginning = html[:50].lower()
+        assert repair(html, beginning) == repair_faulty_html(html, beginning), page.key

@@ -55,21 +55,28 @@ def prune_boxes(tree: HtmlElement, neighbours: list[str] | None = None, texts: F
 def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]:
     """One pass over the tree for both kinds of box: by heading text and by class/id."""
     found = []
-    # A page repeats a few class names on thousands of elements: each is matched against the rules once.
+    # A page repeats a few class names (and short texts) on thousands of elements: each is matched once.
     rules: dict[str, tuple[str | None, bool]] = {}
+    titles: dict[str, str | None] = {}
     for element in tree.iter():
-        if not isinstance(element.tag, str):
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
         text = element.text
         if text and len(text) <= 60:
             heading = " ".join(text.split())
-            if heading and ANY_BOX_TITLE.fullmatch(heading):
-                box = _box_of_heading(element, heading, texts)
-                if box is not None:
-                    found.append((box, next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))))
+            if heading:
+                if heading not in titles:
+                    titles[heading] = _title_rule(heading)
+                title_rule = titles[heading]
+                if title_rule is not None and (box := _box_of_heading(element, heading, texts)) is not None:
+                    found.append((box, title_rule))
                     continue
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if len(names) <= 4 or element.tag in KEEP:
+        classes, ids = element.get("class"), element.get("id")
+        if not (classes or ids) or tag in KEEP:
+            continue
+        names = f"{classes or ''} {ids or ''}"
+        if len(names) <= 4:
             continue
         if names not in rules:
             rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
@@ -82,6 +89,13 @@ def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
         elif promo and _promo(element, texts):
             found.append((element, "promotion"))
     return found
+
+
+def _title_rule(heading: str) -> str | None:
+    """The name of the first box rule the heading matches whole, or None."""
+    if ANY_BOX_TITLE.fullmatch(heading) is None:
+        return None
+    return next(r.name for r in BOX_TITLES if r.pattern.fullmatch(heading))
 
 
 def _class_rule(names: str) -> str | None:

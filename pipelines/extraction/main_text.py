@@ -25,7 +25,7 @@ from importlib import import_module
 
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
-from trafilatura import xpaths  # its XPath lists, used as they are, not held here
+from trafilatura import xpaths  # its XPath lists, used as they are
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -51,6 +51,25 @@ COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 # the blocks html2txt spaces (the module by name: the package exports a function called baseline)
 BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
+# The raw-tree prunes, each with what it can select at all: (XPath, tags, words of @id, words of @class). Every
+# element an XPath selects has one of those tags and holds one of those words in its @id or @class (its re:test
+# and contains() patterns hold them literally), so a page with no such element is not searched: libxml2 takes
+# about a microsecond an element for `.//*[self::div or …]`, a walk over those tags a fraction of it.
+# tests/test_extract_main_text.py pins the XPaths these words were read from.
+Prune = tuple[XPath, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+BOX_TAGS = ("div", "section", "aside")
+RAW_PRUNES: tuple[Prune, ...] = (
+    (xpaths.RAW_TREE_PRUNE_XPATH[0], BOX_TAGS, ("mvp-post-add-", "infinite"), ("mvp-post-add-", "infinite")),
+    (xpaths.RAW_TREE_PRUNE_XPATH[1], BOX_TAGS, (), ("elementor-share-buttons",)),
+)
+COMMENT_PRUNES: tuple[Prune, ...] = (
+    (
+        xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0],
+        ("div", "list", "section", "details", "ol", "ul"),
+        ("omment", "comol", "disqus_thread"),
+        ("omment",),
+    ),
+)
 
 
 def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bool = True) -> list[str]:
@@ -72,11 +91,10 @@ def _sequence(
     tree: HtmlElement, options: Extractor, url: str, declared_body: int, rescue: bool
 ) -> tuple[_Element, str]:
     """trafilatura.core.trafilatura_sequence with comments off, the comparison gated by `_suspect`."""
-    if not _forum_thread_page(tree):
-        tree = prune_unwanted_nodes(tree, xpaths.RAW_TREE_PRUNE_XPATH)
-        tree = prune_unwanted_nodes(tree, xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
-    else:
-        tree = prune_unwanted_nodes(tree, xpaths.RAW_TREE_PRUNE_XPATH)
+    forum = _forum_thread_page(tree)
+    tree = prune_raw(tree, RAW_PRUNES)
+    if not forum:
+        tree = prune_raw(tree, COMMENT_PRUNES)
     cleaned, backup = _prepare_tree(tree, options, url)
     body, text = extract_content(cleaned, options)
     if rescue and _suspect(body, text, options, declared_body):
@@ -98,6 +116,31 @@ def _sequence(
         elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def prune_raw(tree: HtmlElement, prunes: tuple[Prune, ...]) -> HtmlElement:
+    """`prune_unwanted_nodes(tree, [xpath for xpath, *_ in prunes])`, each XPath run only where it can select."""
+    for expression, tags, ids, classes in prunes:
+        if may_select(tree, tags, ids, classes):
+            tree = prune_unwanted_nodes(tree, [expression])
+    return tree
+
+
+def may_select(tree: HtmlElement, tags: tuple[str, ...], ids: tuple[str, ...], classes: tuple[str, ...]) -> bool:
+    """Whether an element below `tree` has one of `tags` and one of `ids` in its @id or `classes` in its @class.
+
+    >>> from lxml.html import document_fromstring
+    >>> may_select(document_fromstring("<div class='comments-box'>x</div>"), ("div",), (), ("omment",))
+    True
+    """
+    for element in tree.iterdescendants(*tags):
+        names = element.get("id")
+        if names and any(word in names for word in ids):
+            return True
+        names = element.get("class")
+        if names and any(word in names for word in classes):
+            return True
+    return False
 
 
 def page_text_bound(tree: HtmlElement) -> int:

@@ -66,6 +66,7 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
     headline_key = _headline_key(signals)
     # (date class, author class, clock class) per class/id string: pages repeat a few on many elements
     classes: dict[str, tuple[bool, bool, bool]] = {}
+    teasers: dict[HtmlElement, bool] = {}  # _holds_other_headline per ancestor: the spots of a block share them
     for order, element in enumerate(tree.iter()):
         tag = element.tag
         if not isinstance(tag, str):
@@ -91,7 +92,7 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
         text = element.get("datetime") if tag == "time" and element.get("datetime") else read_text(element)
         if not text or len(text) > SPOT_MAX_CHARS:
             continue
-        why = _foreign(element, names, tree)
+        why = _foreign(element, teasers)
         if dated and clock_class and not why:
             why = "clock"
         if dated:
@@ -120,8 +121,9 @@ def _own_text_has_date(element: HtmlElement) -> bool:
     return len(own) <= SPOT_MAX_CHARS and ANY_DIGIT.search(own) is not None and DATE_DIGITS.search(own) is not None
 
 
-def _foreign(element: HtmlElement, names: str, root: HtmlElement) -> str:
-    """Why the block belongs to the page, not the article: "" when it may be the article's."""
+def _foreign(element: HtmlElement, teasers: dict[HtmlElement, bool]) -> str:
+    """Why the block belongs to the page, not the article: "" when it may be the article's. `teasers`:
+    what is known of which ancestors hold another article's headline."""
     in_article = False
     chain = [element, *element.iterancestors()]
     for depth, node in enumerate(chain):
@@ -132,8 +134,11 @@ def _foreign(element: HtmlElement, names: str, root: HtmlElement) -> str:
             tag != "body" and COMMENT_CLASS.search(f"{node.get('class', '')} {node.get('id', '')}")
         ):
             return "form"
-        if depth and depth <= TEASER_REACH and _holds_other_headline(node):
-            return "teaser"
+        if depth and depth <= TEASER_REACH:
+            if node not in teasers:
+                teasers[node] = _holds_other_headline(node)
+            if teasers[node]:
+                return "teaser"
     for node in chain:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("body", "html"):
