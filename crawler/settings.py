@@ -158,6 +158,7 @@ EXTENSIONS = {
     "crawler.extensions.ingest.LiveIngest": 100,  # each archived record -> its rows
     "crawler.extensions.requisites.PageRequisites": 110,  # each archived article's photos, archived after it
     "crawler.extensions.progress.Progress": 200,
+    "crawler.extensions.spider_output.EmptyOutput": 300,  # an article page's empty output costs Scrapy nothing
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 ADDONS = {
