@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+# what walk() reads at a time: each member found leaves the rest of the read as zlib's `unused_data`, a copy, so
+# 1 MB reads copied ~0.5 MB per member (a quarter of a walk's time on small records); 64 kB copies little
+WALK_CHUNK = 1 << 16
 HEAD_KEEP = 64 * 1024  # enough of a record for its WARC and HTTP header blocks
 GZIP_MAGIC = b"\x1f\x8b\x08"
 HTTP_TYPES = ("response", "revisit", "request")
@@ -116,7 +119,7 @@ def _describe(offset: int, length: int, head: bytes, size: int) -> Member:
     return Member(offset, length, headers, status, payload, http_headers=http_headers)
 
 
-def walk(path: Path, chunk_size: int = CHUNK) -> Iterator[Member]:
+def walk(path: Path, chunk_size: int = WALK_CHUNK) -> Iterator[Member]:
     """Every member of a `.warc.gz`, in file order; see the module's docstring for damaged files."""
     with open(path, "rb") as fh:
         start = 0

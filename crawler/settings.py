@@ -35,6 +35,11 @@ DOWNLOAD_DELAY = 1.0
 # mean gap ~1.2x the delay: a polite crawl took 20 % longer than its politeness asks (bench/bench_polite.py).
 DOWNLOAD_DELAY_JITTER = 0.0
 CONCURRENT_REQUESTS = 16
+# Scrapy checks each response's callback for a generator that returns a value by reading its source with inspect
+# and ast, cached on the bound method, which dies with its request: the spider's four callbacks were parsed
+# again every few responses (~0.7 ms a page of the crawl process, where extraction needs the CPU). They return
+# nothing; tests/test_spider_callbacks.py checks that instead, once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # archive.capture: WARC-Date is when a request left its slot for the wire, not when it entered the queue
 DOWNLOAD_HANDLERS = {"http": "archive.capture.StampedHTTPHandler", "https": "archive.capture.StampedHTTPHandler"}
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -153,6 +158,7 @@ EXTENSIONS = {
     "crawler.extensions.ingest.LiveIngest": 100,  # each archived record -> its rows
     "crawler.extensions.requisites.PageRequisites": 110,  # each archived article's photos, archived after it
     "crawler.extensions.progress.Progress": 200,
+    "crawler.extensions.spider_output.EmptyOutput": 300,  # an article page's empty output costs Scrapy nothing
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 ADDONS = {

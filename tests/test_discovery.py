@@ -148,3 +148,16 @@ def test_listing_is_parsed_once_for_its_links() -> None:
     assert len(trees) == 1
     assert is_article_page(site, "https://x.vn/", '<head><meta property="og:type" content="article"></head>',
                            tree=_never) is False  # a home page is no article, whatever its head says
+
+
+def test_spider_callbacks_return_no_value() -> None:
+    """WARN_ON_GENERATOR_RETURN_VALUE is off (Scrapy re-read the callbacks' source every few responses): the
+    check it made on each response is made here, once, on every callback the spider gives a request."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spiders.news import NewsSpider
+
+    callbacks = [getattr(NewsSpider, name) for name in dir(NewsSpider)
+                 if name.startswith("parse") or name == "fetch_failed"]
+    assert len(callbacks) >= 4
+    assert not [c.__name__ for c in callbacks if is_generator_with_return_value(c)]
