@@ -38,7 +38,7 @@ CONCURRENT_REQUESTS = 16
 # Scrapy checks each response's callback for a generator that returns a value by reading its source with inspect
 # and ast, cached on the bound method, which dies with its request: the spider's four callbacks were parsed
 # again every few responses (~0.7 ms a page of the crawl process, where extraction needs the CPU). They return
-# nothing; tests/test_spider_callbacks.py checks that instead, once.
+# nothing; tests/test_discovery.py (test_spider_callbacks_return_no_value) checks that instead, once.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 # archive.capture: WARC-Date is when a request left its slot for the wire, not when it entered the queue
 DOWNLOAD_HANDLERS = {"http": "archive.capture.StampedHTTPHandler", "https": "archive.capture.StampedHTTPHandler"}
