@@ -5,16 +5,16 @@ the archive grows, on top of what the crawl process holds for Scrapy and its lib
 they made its peak. In a spawned process (a fresh interpreter that imports DuckDB, not Scrapy) that memory is the
 child's and is given back when it ends; the crawl process waits for it and logs its lines. The child refreshes
 the store the crawl wrote (its DuckDB file or catalog, named by what store_of() read), which the crawl process no
-longer holds. A child that cannot start or dies leaves the index and the clusters to the next run, as a failed
-refresh did.
+longer holds, and dies with the crawl process (crawler.ingest.pool). A child that cannot start or dies leaves the
+index and the clusters to the next run, as a failed refresh did.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from crawler.ingest.pool import worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def refresh_in_child(data_dir: Path, catalog: str | None, data_path: str | None)
     """refresh_store() and refresh_reposts_store() of data_store(data_dir, catalog, data_path), in a spawned
     process; their lines (what they logged included) to log in this one."""
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with worker_pool(1) as pool:  # spawned, and killed with this process (a crawl killed mid-refresh)
             return pool.submit(refresh, Path(data_dir), catalog, data_path).result()
     except Exception as e:  # the child could not start, or died (killed, out of memory): derived state only
         return [(logging.ERROR, f"search index and repost clusters not refreshed ({type(e).__name__}: {e}); "
