@@ -11,8 +11,8 @@ runs) both get the run lock, recovery, the run's rows and the search and repost 
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
   rows to, and puts the run's row with its counters so far into every batch.
 - spider_closed: it waits for the rows of every archived record (the finishers, LiveIngest's), writes the
-  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool) and the repost clusters,
-  runs the closers (the
+  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool) and the repost clusters
+  in a process of their own (crawler.run.refresh), runs the closers (the
   run's rows stored, the lock held: the site templates learned again, crawler.extensions.run_templates), and
   lets the lock go.
 
