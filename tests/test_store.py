@@ -218,3 +218,36 @@ def test_a_slow_database_gets_the_rows_together_and_holds_the_crawl_at_the_bound
     sink.close()
     assert store.batches == [1, 4] and sink.written == 2
     assert count(tmp_path / "t.duckdb", "captures") == 5 and count(tmp_path / "t.duckdb", "images") == 5
+
+
+def figure_rows(article: str, n: int) -> list[dict]:
+    return [{"article_id": article, "value": float(i), "raw": str(i), "sentence": f"Câu có số {i}."}
+            for i in range(n)]
+
+
+def test_batches_are_written_in_small_row_groups_whatever_the_table_holds(tmp_path: Path) -> None:
+    """A batch's checkpoint rewrites the row groups it merges: at most WRITE_ROW_GROUP rows of a table, not
+    DuckDB's 122,880 (which grew a batch's memory with the archive)."""
+    from pipelines.database.store import WRITE_ROW_GROUP
+
+    store = Store(tmp_path / "b.duckdb")
+    for n in range(3):  # one large insert, then small ones that a checkpoint merges
+        store.write({**batch(n), "figures": figure_rows(f"<c{n}>", 2 * WRITE_ROW_GROUP if n == 0 else 50)})
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        largest = con.execute("SELECT max(count) FROM pragma_storage_info('figures')").fetchone()[0]
+    assert count(store.path, "figures") == 2 * WRITE_ROW_GROUP + 100
+    assert largest <= WRITE_ROW_GROUP
+
+
+def test_a_batch_too_large_for_the_write_memory_limit_is_written_all_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.database.store as store_module
+
+    monkeypatch.setattr(store_module, "WRITE_MEMORY_LIMIT", "1MB")
+    store = Store(tmp_path / "b.duckdb")
+    rows = {**batch(1), "figures": figure_rows("<c1>", 20_000)}
+    assert store.write(rows)
+    assert store.spooled() == 0
+    assert count(store.path, "figures") == 20_000
+    assert store.write(rows)  # idempotent, also when written again without the limit
+    assert count(store.path, "figures") == 20_000

@@ -11,8 +11,8 @@ runs) both get the run lock, recovery, the run's rows and the search and repost 
 - While the crawl runs, it owns the one RowSink of the run (crawler.ingest.sink) that LiveIngest hands its
   rows to, and puts the run's row with its counters so far into every batch.
 - spider_closed: it waits for the rows of every archived record (the finishers, LiveIngest's), writes the
-  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool) and the repost clusters,
-  runs the closers (the
+  final rows and `state/runs.jsonl`, refreshes the search index (merging the spool) and the repost clusters
+  in a process of their own (crawler.run.refresh), runs the closers (the
   run's rows stored, the lock held: the site templates learned again, crawler.extensions.run_templates), and
   lets the lock go.
 
@@ -42,7 +42,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 from scrapy import signals
 from twisted.internet import task
 
@@ -56,11 +55,10 @@ from crawler.registry import RegistryError, Site, load_sites
 from crawler.run.identity import new_run_id
 from crawler.run.lock import Holder, LockHeld, RunLock
 from crawler.run.logfile import guard_log_files
+from crawler.run.refresh import refresh_in_child
 from crawler.run.reserve import RESERVE_NAME, SpaceReserve
 from crawler.run.state import RUNS_FILE, append_run, state_dir
 from crawler.run.stats import failed_sites, jsonable_stats, run_status, sites_summary, totals
-from pipelines.database.repost_index import refresh_reposts_store
-from pipelines.database.search_index import refresh_store
 from pipelines.database.store import Batch, CatalogUnreachable, Store, data_store
 
 if TYPE_CHECKING:
@@ -77,8 +75,13 @@ def warc_dir_of(settings: Any) -> Path:
 
 def store_of(settings: Any) -> Store:
     """The store the run writes: the data directory's DuckDB file, or BAOTINH_CATALOG."""
-    return data_store(Path(settings.get("BAOTINH_DATA_DIR") or "data"), settings.get("BAOTINH_CATALOG"),
-                      settings.get("BAOTINH_CATALOG_DATA_PATH"))
+    return data_store(*store_args(settings))
+
+
+def store_args(settings: Any) -> tuple[Path, str | None, str | None]:
+    """What names the run's store: data_store()'s arguments (data directory, catalog, its data path)."""
+    return (Path(settings.get("BAOTINH_DATA_DIR") or "data"), settings.get("BAOTINH_CATALOG"),
+            settings.get("BAOTINH_CATALOG_DATA_PATH"))
 
 
 def registry_of(settings: Any) -> dict[str, Site]:
@@ -251,12 +254,9 @@ class RunLife:
             logger.info("search index not refreshed: no space left; the next run refreshes it")
             return
         logger.info("refreshing the search index")
-        try:
-            logger.info("%s", await asyncio.to_thread(refresh_store, self.store))
-        except (OSError, duckdb.Error) as e:
-            logger.error("search index not refreshed (%s: %s); the next run or `baotinh index` refreshes it",
-                         type(e).__name__, e)
-        logger.info("%s", await asyncio.to_thread(refresh_reposts_store, self.store))
+        # in a process of its own: what the refreshes hold is not added to the crawl process's peak
+        for level, line in await asyncio.to_thread(refresh_in_child, *store_args(self.crawler.settings)):
+            logger.log(level, "%s", line)
 
     def _full_disk(self, error: Exception) -> None:
         """A batch found the disk full (in the sink's writing thread): the crawl stops, and says so once."""

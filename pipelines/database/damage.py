@@ -82,7 +82,8 @@ def size_problem(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     import duckdb
 
     try:
-        (_, _, block_size, _, used_blocks, *_), = con.execute("PRAGMA database_size").fetchall()
+        (_, _, block_size, _, used_blocks, *_), = con.execute(
+            "SELECT * FROM pragma_database_size() WHERE database_name = current_database()").fetchall()
         size = path.stat().st_size
     except (duckdb.Error, OSError, ValueError):
         return None

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 
 from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
 from pipelines.database.lake import CatalogUnreachable, LakeCatalog
+from pipelines.database.memory import bounded_memory
 from pipelines.database.schema import apply_schema, rollback, schema_sql
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,12 @@ CONFLICT_WAIT = 0.05  # seconds before the first retry, doubled each time (up to
 # A batch waits this long for a reader that opens the file now and then (a shell's query, a status line) before it
 # is spooled: without it a reader polling at the flush interval can keep every batch out of the file
 WRITE_WAIT = 2.0
+# Rows of a row group written by the store: a batch's checkpoint rewrites at most about this many rows of a table
+# (open_for_writing); 8,192 rows of `articles` are ~25 MB of text, of `figures` ~10 MB
+WRITE_ROW_GROUP = 8_192
+# DuckDB memory a batch is written within (joins and sorts beyond it spill beside the file): what it holds of
+# the tables it reads, whose blocks it would otherwise keep (_write_memory)
+WRITE_MEMORY_LIMIT = "48MB"
 Batch = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
 
@@ -75,6 +82,33 @@ def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
         for row in rows
     ]
     return pa.Table.from_pylist(fixed)
+
+
+def open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the DuckDB file at `path`, whose tables are written in row groups of
+    WRITE_ROW_GROUP rows.
+
+    The row group is what a write costs in memory. DuckDB writes each insert as row groups of its own and, at the
+    checkpoint that ends a connection, merges small row groups that fit into one (a vacuum): at its default of
+    122,880 rows that rewrote up to a whole row group of `figures` (+150 MB near 20,000 articles) and of
+    `articles` (all their text, more with every article up to 122,880 of them) in one batch. The size is an
+    option of ATTACH, not a setting kept in the file, so every writer attaches the file with it; readers and
+    the file stay as they are. The database is named as duckdb.connect(path) names it (the file's stem)."""
+    con = duckdb.connect()
+    try:
+        literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+        con.execute(f"ATTACH {literal} AS {_quoted(path.stem)} (ROW_GROUP_SIZE {WRITE_ROW_GROUP})")
+        con.execute(f"USE {_quoted(path.stem)}")
+        # beyond a memory limit joins and sorts spill beside the file, as they do on a connection made with its path
+        con.execute("SET temp_directory = ?", [str(path) + ".tmp"])
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _is_lock_error(error: duckdb.Error) -> bool:
@@ -124,7 +158,7 @@ class Store:
         replay = self.path.with_name(self.path.name + ".wal").exists()
         while True:
             try:
-                con = duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=True) if read_only else open_for_writing(self.path)
                 break
             except duckdb.IOException as e:
                 if not _is_lock_error(e):
@@ -201,8 +235,7 @@ class Store:
             return True
         def attempt() -> None:
             with self.connect(wait=WRITE_WAIT) as con:
-                self._merge_spool(con)
-                self._insert(con, batch, replace_files)
+                self._bounded(con, lambda: (self._merge_spool(con), self._insert(con, batch, replace_files)))
 
         try:
             self.retrying(attempt)
@@ -241,7 +274,7 @@ class Store:
         """Merge spooled batches now (raises StoreBusy if the file is still held). Returns batches merged."""
         def attempt() -> int:
             with self.connect() as con:
-                return self._merge_spool(con)
+                return self._bounded(con, lambda: self._merge_spool(con))
 
         return self.retrying(attempt)
 
@@ -252,6 +285,22 @@ class Store:
         return sum(1 for p in self.spool_dir.iterdir() if p.is_dir() and p.suffix != ".partial")
 
     # -- internals ------------------------------------------------------------------------------------------
+    def _bounded(self, con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+        """`work()` within WRITE_MEMORY_LIMIT: left to its default (80 % of the machine) DuckDB keeps every block
+        a batch's deletes and key checks read, and they read whole columns of tables that grow with the archive.
+        A batch too large for the limit (what a transaction inserts stays in memory) is written again without
+        it: a limit must never keep rows out of the database. Each batch is its own transaction, so what was
+        committed before stays. A catalog's connection is left as it is."""
+        if self.catalog is not None:
+            return work()
+        try:
+            with bounded_memory(con, WRITE_MEMORY_LIMIT):
+                return work()
+        except duckdb.OutOfMemoryException as e:
+            logger.debug("batch larger than %s of DuckDB memory (%s): written without the limit",
+                         WRITE_MEMORY_LIMIT, str(e).splitlines()[0])
+            return work()
+
     def _insert(
         self,
         con: duckdb.DuckDBPyConnection,
