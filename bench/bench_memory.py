@@ -2,7 +2,9 @@
 
 A generated site (bench/local_sites.py, its own process) on 127.0.0.1 is crawled by `baotinh crawl` with
 everything on (capture, extraction in worker processes, DuckDB), BAOTINH_MAX_PAGES lifted above the site's size.
-The figures: the crawl process's peak RSS (os.wait4: the largest of the process and the workers it waited for),
+The figures: the crawl process's peak RSS (os.wait4: the largest of the process and the workers it waited for,
+read by a small launcher process: Linux counts in a child's ru_maxrss the RSS of the process it was forked from,
+so a crawl started from this process, grown by the benches run before it, would report at least this one's size),
 the peak of the whole process tree's RSS summed, sampled every half second from /proc, and that peak while
 fetching (until the log's "Closing spider"), apart from the end of the run (the search index and repost
 refresh, which read every article of the database, in batches within a bounded DuckDB memory). Target: <= 400 MB
@@ -27,6 +29,21 @@ from bench.local_sites import LocalSites
 
 SIZES = (2_000, 20_000)
 TARGET_MB = 400
+
+
+# runs the crawl and prints its ru_maxrss (kB): started from this small process, the crawl's figure is its own
+LAUNCH = """import os, subprocess, sys
+crawl = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(os.wait4(crawl.pid, 0)[2].ru_maxrss)
+"""
+
+
+def own_rss(pid: int) -> int:
+    """RSS in bytes of `pid` alone (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def tree_rss(pid: int) -> int:
@@ -65,27 +82,28 @@ def crawl(url: str, data: Path, pages: int) -> tuple[int, int, int, int, float]:
             "--max-pages", str(pages + 1000), "--set", "BAOTINH_MAX_LINKS_PER_PAGE=0",
             "--set", "BAOTINH_PROGRESS_INTERVAL=0"]
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCH, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
     samples: list[tuple[float, int]] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.5):
-            samples.append((time.time(), tree_rss(proc.pid)))
+            samples.append((time.time(), tree_rss(proc.pid) - own_rss(proc.pid)))  # the launcher not counted
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    out, _ = proc.communicate()
     done.set()
     sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    maxrss = int(out.split()[-1]) * 1024
     seconds = time.perf_counter() - started
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
         (raw,) = con.execute("SELECT stats FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
     fetched = int(json.loads(raw).get("response_received_count", 0))
     closing = closing_time(data)
     fetching = max((rss for when, rss in samples if when < closing), default=0)
-    return fetched, usage.ru_maxrss * 1024, max((rss for _, rss in samples), default=0), fetching, seconds
+    return fetched, maxrss, max((rss for _, rss in samples), default=0), fetching, seconds
 
 
 def main() -> list[tuple[str, str, str]]:
