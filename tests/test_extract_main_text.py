@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Iterator
 
 import pytest
 import trafilatura
-from lxml.html import document_fromstring, tostring
+from lxml.html import HtmlElement, document_fromstring, tostring
 from trafilatura import core, external, main_extractor, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.utils import load_html, repair_faulty_html
@@ -27,9 +28,17 @@ from pipelines.extraction.main_text import (
     page_text_bound,
 )
 from pipelines.extraction.page_tree import parse_page, repair
-from tests.gate.corpus import all_pages
+from tests.gate.corpus import Page, all_pages
 
 PAGES = all_pages()
+
+
+def gate_trees() -> Iterator[tuple[Page, HtmlElement]]:
+    """Every gate page load_html parses, with a tree of its own (main_text prunes the tree it is given)."""
+    for page in PAGES:
+        tree = load_html(page.html())
+        if tree is not None:
+            yield page, tree
 
 
 def _bare(tree, url: str) -> list[str]:  # noqa: ANN001
@@ -56,10 +65,7 @@ def test_the_internals_have_the_signatures_main_text_calls() -> None:
 
 def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
     differ, compared = [], 0
-    for page in PAGES:
-        tree = load_html(page.html())
-        if tree is None:
-            continue
+    for page, tree in gate_trees():
         compared += 1
         if main_text(tree, page.url) != _bare(tree, page.url):
             differ.append(page.key)
@@ -70,10 +76,7 @@ def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
 def test_the_pages_that_need_readability_are_in_the_corpus() -> None:
     """Some gate pages are changed by readability's comparison: the test above is not vacuous."""
     changed = 0
-    for page in PAGES:
-        tree = load_html(page.html())
-        if tree is None:
-            continue
+    for page, tree in gate_trees():
         fast = trafilatura.bare_extraction(tree, url=page.url, include_comments=False, fast=True)
         if body_paragraphs(fast.body if fast else None) != _bare(tree, page.url):
             changed += 1
@@ -114,10 +117,8 @@ def test_the_page_text_bound_holds_html2txt(html: str) -> None:
 
 def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
     """main_text skips html2txt (the recall escalation's page measure) when this bound already rules it out."""
-    for page in PAGES:
-        tree = load_html(page.html())
-        if tree is not None:
-            assert page_text_bound(tree) >= len(html2txt(tree)), page.key
+    for page, tree in gate_trees():
+        assert page_text_bound(tree) >= len(html2txt(tree)), page.key
 
 
 def test_the_raw_prunes_are_the_xpaths_their_words_were_read_from() -> None:
@@ -147,10 +148,7 @@ def test_a_raw_prune_runs_wherever_its_xpath_selects(element: str) -> None:
 
 def test_a_raw_prune_runs_wherever_its_xpath_selects_on_every_gate_page() -> None:
     selected = 0
-    for page in PAGES:
-        tree = load_html(page.html())
-        if tree is None:
-            continue
+    for page, tree in gate_trees():
         for expression, *words in RAW_PRUNES + COMMENT_PRUNES:
             found = bool(expression(tree))
             selected += found
