@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
+from pipelines.database.extensions import quote
 from pipelines.database.lake import CatalogUnreachable, LakeCatalog
 from pipelines.database.memory import bounded_memory
 from pipelines.database.schema import apply_schema, rollback, schema_sql
@@ -96,8 +97,8 @@ def open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
     the file stay as they are. The database is named as duckdb.connect(path) names it (the file's stem)."""
     con = duckdb.connect()
     try:
-        literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
-        con.execute(f"ATTACH {literal} AS {_quoted(path.stem)} (ROW_GROUP_SIZE {WRITE_ROW_GROUP})")
+        # ATTACH takes no parameters: the path goes in as a quoted literal
+        con.execute(f"ATTACH '{quote(str(path))}' AS {_quoted(path.stem)} (ROW_GROUP_SIZE {WRITE_ROW_GROUP})")
         con.execute(f"USE {_quoted(path.stem)}")
         # beyond a memory limit joins and sorts spill beside the file, as they do on a connection made with its path
         con.execute("SET temp_directory = ?", [str(path) + ".tmp"])
