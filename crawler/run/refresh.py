@@ -16,8 +16,6 @@ from pathlib import Path
 
 from crawler.ingest.pool import worker_pool
 
-logger = logging.getLogger(__name__)
-
 Lines = list[tuple[int, str]]  # (logging level, message) of each line the refreshes had to say
 
 
