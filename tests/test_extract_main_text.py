@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Iterator
+from copy import copy
 
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, tostring
 from trafilatura import core, external, main_extractor, xpaths
 from trafilatura.baseline import html2txt
+from trafilatura.htmlprocessing import tree_cleaning
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, repair_faulty_html
 
 from pipelines.extraction.body import body_paragraphs
@@ -23,9 +26,11 @@ from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
     RAW_PRUNES,
     SUSPECT_CHARS,
+    compare_extraction,
     main_text,
     may_select,
     page_text_bound,
+    raw_prunes,
 )
 from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import Page, all_pages
@@ -58,9 +63,34 @@ def test_the_internals_have_the_signatures_main_text_calls() -> None:
     assert names(external.justext_rescue) == ["tree", "options"]
     # the cascade main_text follows, stage by stage; a new stage in a new release shows here
     source = inspect.getsource(core.trafilatura_sequence)
-    for stage in ("_prepare_tree(", "_extract_and_compare(", "baseline(tree)", "html2txt(tree)", "_recall_retry(",
-                  "justext_rescue("):
+    for stage in (
+        "_prepare_tree(",
+        "_extract_and_compare(",
+        "baseline(tree)",
+        "html2txt(tree)",
+        "_recall_retry(",
+        "justext_rescue(",
+    ):
         assert stage in source, stage
+
+
+def test_the_comparison_main_text_repeats_is_trafilaturas() -> None:
+    """main_text repeats compare_extraction and _prepare_tree, without the cleaned tree's backup until justext
+    needs it: a new release that changes either shows here."""
+    source = inspect.getsource(external.compare_extraction) + inspect.getsource(core._prepare_tree)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "d9aa2cff1f76b9bd"
+
+
+def test_the_comparison_is_trafilaturas_on_every_gate_page() -> None:
+    options = Extractor(output_format="python", comments=False)
+    for page, tree in gate_trees():
+        cleaned, backup = core._prepare_tree(tree, options, page.url)
+        body, text = main_extractor.extract_content(cleaned, options)
+        again = copy(body)
+        theirs = external.compare_extraction(backup, copy(tree), body, text, options)
+        ours = compare_extraction(lambda raw=tree: tree_cleaning(copy(raw), options), copy(tree), again, text, options)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
 
 
 def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
@@ -154,6 +184,24 @@ def test_a_raw_prune_runs_wherever_its_xpath_selects_on_every_gate_page() -> Non
             selected += found
             assert may_select(tree, *words) or not found, (page.key, expression.path)
     assert selected >= 10
+
+
+def test_raw_prunes_holds_every_prune_that_selects_on_every_gate_page() -> None:
+    """main_text copies the page's tree only when raw_prunes names a prune: one it leaves out must select nothing."""
+    prunes = RAW_PRUNES + COMMENT_PRUNES
+    for page, tree in gate_trees():
+        named = raw_prunes(tree, prunes)
+        assert named == [x for x, *_ in prunes if x in named], page.key
+        for expression, *_ in prunes:
+            assert expression in named or not expression(tree), (page.key, expression.path)
+
+
+def test_main_text_leaves_the_tree_as_it_was() -> None:
+    html = "<html><body><div id='comments'><p>a comment</p></div><article><p>{}</p></article></body></html>"
+    tree = document_fromstring(html.format("Some text of the article. " * 40))
+    before = tostring(tree)
+    assert main_text(tree, "http://example.vn/a.html")
+    assert tostring(tree) == before
 
 
 def test_repair_is_repair_faulty_html_whose_steps_it_repeats() -> None:
