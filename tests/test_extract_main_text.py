@@ -15,22 +15,24 @@ from copy import copy
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, tostring
-from trafilatura import core, external, main_extractor, xpaths
+from trafilatura import core, external, main_extractor, readability_lxml, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.htmlprocessing import tree_cleaning
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html, repair_faulty_html
+from trafilatura.utils import load_html, repair_faulty_html, trim
 
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
     RAW_PRUNES,
     SUSPECT_CHARS,
+    cleaned_text_bound,
     compare_extraction,
     main_text,
     may_select,
     page_text_bound,
     raw_prunes,
+    readability_bound,
 )
 from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import Page, all_pages
@@ -93,6 +95,48 @@ def test_the_comparison_is_trafilaturas_on_every_gate_page() -> None:
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
 
 
+def _readability_length(tree: HtmlElement) -> int:
+    """The length compare_extraction measures of readability's text."""
+    summary = external.try_readability(copy(tree))
+    return len(trim(tostring(summary, method="text", encoding="utf-8").decode("utf-8")))
+
+
+def test_the_readability_bound_holds_on_every_gate_page() -> None:
+    """_suspect skips readability where readability_bound leaves it no way to outgrow the body twice."""
+    close = 0
+    for page, tree in gate_trees():
+        bound, length = readability_bound(tree), _readability_length(tree)
+        assert length <= bound, page.key
+        close += bound <= 2 * length
+    assert close > 100  # within twice readability's text on most pages: a bound that holds by being huge shows here
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a b</p><div class='sidebar'>c <b>d</b> e</div><script>f g</script><p>h</p>",
+        "<p>one, two, three words in a row here.</p><div id='comment'>x<div class='menu'>y</div>z</div>",
+        "<title>a title</title><p>p as child of body, so html is a candidate and the title its text</p>",
+        "<div><p>a long enough paragraph of text, with commas, here.</p>tail<br>more</div><style>x</style>",
+        '<div><p>a long enough paragraph of text, with commas.</p><iframe src="https://youtube.com/x"></iframe></div>',
+        "<div><p>a long enough paragraph of text, with commas.</p><xmp><b>x</b> &amp;lt; y</xmp></div>",
+        "<div class='footer'><p>all of the text, in a box readability drops, it says.</p></div>",
+        "<div class='sidebar'><script>var a = 1, b = 2, c = 3;</script>x</div><p>the text, long enough here.</p>",
+        "<fencedframe><div class='menu'>a b c d e f g h</div></fencedframe><p>the text, long enough here.</p>",
+    ],
+)
+def test_the_readability_bound_holds(html: str) -> None:
+    tree = document_fromstring(f"<html><body>{html}</body></html>")
+    assert _readability_length(tree) <= readability_bound(tree)
+
+
+def test_the_readability_main_text_reasons_about_is_trafilaturas() -> None:
+    """readability_bound reads what readability removes and adds: a new release that changes it shows here."""
+    source = inspect.getsource(readability_lxml.Document) + inspect.getsource(external.try_readability)
+    source += "".join(regex.pattern for regex in readability_lxml.REGEXES.values())
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "081e4ec036d9bba6"
+
+
 def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
     differ, compared = [], 0
     for page, tree in gate_trees():
@@ -138,17 +182,26 @@ def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
         "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
         "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
         "<html><head><title>t</title></head><p>no body element</p></html>",
+        "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
+        "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
+        "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
     ],
 )
-def test_the_page_text_bound_holds_html2txt(html: str) -> None:
+def test_the_page_text_bounds_hold_html2txt(html: str) -> None:
     tree = load_html(html)
     assert page_text_bound(tree) >= len(html2txt(tree))
+    assert cleaned_text_bound(tree) >= len(html2txt(tree))
 
 
-def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
-    """main_text skips html2txt (the recall escalation's page measure) when this bound already rules it out."""
+def test_the_page_text_bounds_hold_html2txt_on_every_gate_page() -> None:
+    """main_text skips html2txt (the recall escalation's page measure) when these bounds already rule it out."""
+    tighter = 0
     for page, tree in gate_trees():
-        assert page_text_bound(tree) >= len(html2txt(tree)), page.key
+        bound, length = cleaned_text_bound(tree), len(html2txt(tree))
+        assert page_text_bound(tree) >= length, page.key
+        assert bound >= length, page.key
+        tighter += bound < 2 * length
+    assert tighter > 100  # a bound that holds by being huge would show here
 
 
 def test_the_raw_prunes_are_the_xpaths_their_words_were_read_from() -> None:

@@ -10,7 +10,9 @@ the comparison (readability, then justext) runs only on a *suspect* body:
   SANITIZED_XPATH elements;
 - one readability replaces on structure alone: no paragraph text, or more tables than paragraphs;
 - one readability could outgrow twice (the only other way it wins in balanced mode): a body under
-  SUSPECT_CHARS, or under half of what the page declares as its article body (JSON-LD `articleBody`).
+  SUSPECT_CHARS, or under half of what the page declares as its article body (JSON-LD `articleBody`), on a
+  page whose text, less what readability removes before it looks (`readability_bound`), is over twice the
+  body's: on the others readability's text cannot be long enough (a proof, not a measure).
 
 A long, paragraph-shaped body that holds most of the declared text is what readability's comparison keeps
 on every page of the gate's corpora; the recall escalation and baseline rescue run exactly as trafilatura's
@@ -29,9 +31,9 @@ from collections.abc import Callable
 from copy import copy
 from importlib import import_module
 
-from lxml.etree import XPath, _Element, tostring
+from lxml.etree import Element, XPath, _Element, tostring
 from lxml.html import HtmlElement
-from trafilatura import xpaths  # its XPath lists, used as they are
+from trafilatura import readability_lxml, xpaths  # their regexes and XPath lists, used as they are
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -63,6 +65,12 @@ from pipelines.extraction.content import extract_content
 COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 # the blocks html2txt spaces (the module by name: the package exports a function called baseline)
 BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
+# the elements libxml2's HTML parser reads as raw text (besides scripts and styles, which readability drops,
+# and iframes, dropped or given "VIDEO" as text)
+RAW_TEXT_TAGS = ("xmp", "noembed", "noframes", "plaintext")
+VIDEO_TEXT = len(" VIDEO")
+# what basic_cleaning (BASIC_CLEAN_XPATH) removes by tag alone
+CLEANED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 # The raw-tree prunes, each with what it can select at all: (XPath, tags, words of @id, words of @class). Every
 # element an XPath selects has one of those tags and holds one of those words in its @id or @class (its re:test
@@ -113,7 +121,7 @@ def _sequence(
     # it is cleaned again (the same steps on the same tree)
     cleaned = convert_tags(tree_cleaning(copy(tree), options), options, url)
     body, text = extract_content(cleaned, options)
-    if rescue and _suspect(body, text, options, declared_body):
+    if rescue and _suspect(body, text, options, declared_body, tree):
         body, text = compare_extraction(lambda: tree_cleaning(copy(tree), options), copy(tree), body, text, options)
 
     if len(text) < options.min_extracted_size:  # baseline rescue, accepted only if it adds text
@@ -226,19 +234,99 @@ def page_text_bound(tree: HtmlElement) -> int:
     return int(COLLAPSED_LENGTH(body)) + 2 * blocks - code
 
 
+def cleaned_text_bound(tree: HtmlElement) -> int:
+    """A tighter page_text_bound: less the text of elements html2txt's cleaning (basic_cleaning) removes for
+    certain, each of collapsed length c shortening the text by c - 1 at least (see readability_bound).
+
+    >>> from lxml.html import document_fromstring
+    >>> cleaned_text_bound(document_fromstring("<p>a</p><aside>b c d</aside><div class='footer'>e f</div>"))
+    5
+    """
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    # tags BASIC_CLEAN_XPATH removes whatever their attributes; a div whose class and id (those it has) hold
+    # "footer" (its contains(@class|@id, 'footer') reads the first of them)
+    removed = list(body.iterdescendants(*CLEANED_TAGS))
+    for div in body.iterdescendants("div"):
+        names = [value for value in (div.get("class"), div.get("id")) if value is not None]
+        if names and all("footer" in value for value in names):
+            removed.append(div)
+    marked = set(removed)
+    bound = int(COLLAPSED_LENGTH(body)) + 2 * sum(1 for _ in body.iter(*BLOCK_TAGS))
+    for element in removed:
+        if not any(a in marked for a in element.iterancestors()):  # its blocks are not spaced either
+            bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0) + 2 * sum(1 for _ in element.iter(*BLOCK_TAGS))
+    return bound
+
+
 def _covers_little(text: str, tree: HtmlElement) -> bool:
     """`len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, html2txt (a copy of the tree, its cleaning
     and a walk that spaces every block) only when the page's text can be long enough for it to hold."""
-    if len(text) >= ESCALATION_PAGE_SHARE * page_text_bound(tree):
-        return False
+    for bound in (page_text_bound, cleaned_text_bound):  # the cheaper first
+        if len(text) >= ESCALATION_PAGE_SHARE * bound(tree):
+            return False
     return len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
 
 
-def _suspect(body: _Element, text: str, options: Extractor, declared_body: int) -> bool:
+def _suspect(body: _Element, text: str, options: Extractor, declared_body: int, tree: HtmlElement) -> bool:
     """Whether readability or justext might replace this body (see the module docstring)."""
     length = len(text)
-    if length < max(options.min_extracted_size, SUSPECT_CHARS) or 2 * length < declared_body:
+    if length < options.min_extracted_size or body.xpath(SANITIZED_XPATH) or not body.xpath(".//p//text()"):
         return True
-    if body.xpath(SANITIZED_XPATH) or not body.xpath(".//p//text()"):
+    if len(body.findall(".//table")) > len(body.findall(".//p")):
         return True
-    return len(body.findall(".//table")) > len(body.findall(".//p"))
+    # what is left is readability outgrowing the body twice: not where the page holds too little text for it
+    if length >= SUSPECT_CHARS and 2 * length >= declared_body:
+        return False
+    return readability_bound(tree, 2 * length) > 2 * length
+
+
+def readability_bound(tree: HtmlElement, floor: float = 0) -> float:
+    """A length the text of `try_readability(copy(tree))` (as compare_extraction measures it) never exceeds,
+    found without copying the tree: its whole text, less what readability removes first. Once it is at most
+    `floor` the rest is not subtracted.
+
+    Readability drops scripts, styles and "unlikely candidates" (by @class and @id), then keeps a subset of
+    what is left, in order, and puts "VIDEO" into video iframes; taking characters out of a text never
+    lengthens it once whitespace is collapsed, and taking out a piece of collapsed length c shortens it by
+    c - 1 at least. Its summary is serialized and parsed again: an element the parser reads as raw text
+    would come back longer, so a page holding one has no bound (infinity).
+
+    >>> from lxml.html import document_fromstring
+    >>> readability_bound(document_fromstring("<p>a b</p><div class='sidebar'>c d e</div><script>f</script>"))
+    5
+    """
+    frames = 0
+    for element in tree.iter("iframe", *RAW_TEXT_TAGS):
+        if element.tag != "iframe":
+            return float("inf")
+        frames += 1
+    bound = int(COLLAPSED_LENGTH(tree)) + VIDEO_TEXT * frames
+    # scripts and styles first (the longest first): often enough without weighing every element
+    taken: dict[_Element, int] = {}
+    codes = [code for code in tree.iter("script", "style") if code.text]
+    for code in sorted(codes, key=lambda code: len(code.text), reverse=True):
+        taken[code] = max(int(COLLAPSED_LENGTH(code)) - 1, 0)
+        bound -= taken[code]
+        if bound <= floor:
+            return bound
+    unlikely = readability_lxml.REGEXES["unlikelyCandidatesRe"]
+    maybe = readability_lxml.REGEXES["okMaybeItsACandidateRe"]
+    verdicts: dict[str, bool] = {}
+    dropped = list(tree.iter("fencedframe"))  # dropped first, like scripts, but it may hold elements
+    for element in tree.iterdescendants(Element):
+        attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
+        if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
+            continue
+        if attrs not in verdicts:
+            low = attrs.lower()
+            verdicts[attrs] = bool(unlikely.search(low)) and not maybe.search(low)
+        if verdicts[attrs]:
+            dropped.append(element)
+    marked = set(dropped)
+    for element in dropped:
+        if not any(a in marked for a in element.iterancestors()):
+            # the scripts inside go with it: what was taken for them is given back
+            bound += sum(taken.get(code, 0) for code in element.iter("script", "style"))
+            bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0)
+    return bound
