@@ -20,9 +20,11 @@ from trafilatura.utils import load_html
 from pipelines.extraction.content import (
     REGEX_TESTS,
     body_frames,
+    captions,
     discarded,
     extract_content,
     regex_tests,
+    teasers,
 )
 from tests.gate.corpus import Page, all_pages
 
@@ -47,8 +49,11 @@ def test_the_mirrored_code_and_xpaths_are_trafilaturas() -> None:
     )
     source = "".join(inspect.getsource(function) for function in functions)
     assert hashlib.sha256(source.encode()).hexdigest()[:16] == "7b433b86aba7a236"
-    paths = "".join(x.path for x in xpaths.BODY_XPATH + xpaths.OVERALL_DISCARD_XPATH)
-    assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "7640b5770753cddb"
+    mirrored = (
+        xpaths.BODY_XPATH + xpaths.OVERALL_DISCARD_XPATH + xpaths.DISCARD_IMAGE_ELEMENTS + xpaths.TEASER_DISCARD_XPATH
+    )
+    paths = "".join(x.path for x in mirrored)
+    assert hashlib.sha256(paths.encode()).hexdigest()[:16] == "5e53ff9326f1aba1"
 
 
 def test_every_regex_of_the_xpaths_is_read_and_none_matches_nothing() -> None:
@@ -73,6 +78,8 @@ def test_the_python_matching_is_the_xpaths_on_every_gate_page() -> None:
             compared += 1
             assert list(body_frames(tree)) == _theirs_frames(tree), page.key
             assert discarded(tree) == _theirs_discarded(tree), page.key
+            assert captions(tree) == xpaths.DISCARD_IMAGE_ELEMENTS[0](tree), page.key
+            assert teasers(tree) == xpaths.TEASER_DISCARD_XPATH[0](tree), page.key
     assert compared > 400
 
 
@@ -82,12 +89,15 @@ def test_the_python_matching_is_the_xpaths_on_every_gate_page() -> None:
         '<div class="share-box" id="x">', '<div id="sharing">', '<p class="x" id="cookie-bar">',
         '<div class="cookie-x" id="content">', '<div id="content" class="cookie-x">', '<span role="Navigation">',
         '<section data-lp-replacement-content="">', '<div data-component="MostPopularStoriesX">',
-        '<div class="comments-title">', '<div class="reply-x" id="x">', '<div id="x" class="reply-x">', '<div id="x" style="hidden">', '<div id="hidden-part" style="">',
+        '<div class="comments-title">', '<div class="reply-x" id="x">', '<div id="x" class="reply-x">',
+        '<div id="x" style="hidden">', '<div id="hidden-part" style="">',
         '<div style="hidden" id="x">', '<div style="display: none">', '<div aria-hidden="true">',
         '<div class="x hide">', '<div id="akismet">', '<article class="share-box">', '<div class="">',
         '<div class="post">', '<div itemprop="articleBody">', '<main id="x">', '<div class="FullText">',
         '<section id="story">', '<div class="Main-Content">', '<div class="x" id="main">', '<div role="mainx">',
         '<div class="text">', '<div id="content-body">', '<section class="single-post">',
+        '<span class="img-caption">', '<p id="caption">', '<div class="Teaser">', '<section id="xTeaserx">',
+        '<article class="teaser">',
     ],
 )  # fmt: skip
 def test_the_python_matching_is_the_xpaths(element: str) -> None:
@@ -96,6 +106,8 @@ def test_the_python_matching_is_the_xpaths(element: str) -> None:
     for tree in (document_fromstring(html), document_fromstring(html.replace("<div><main>m</main></div>", ""))):
         assert list(body_frames(tree)) == _theirs_frames(tree)
         assert discarded(tree) == _theirs_discarded(tree)
+        assert captions(tree) == xpaths.DISCARD_IMAGE_ELEMENTS[0](tree)
+        assert teasers(tree) == xpaths.TEASER_DISCARD_XPATH[0](tree)
 
 
 def test_extract_content_is_trafilaturas_on_every_gate_page() -> None:

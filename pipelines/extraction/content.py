@@ -1,12 +1,14 @@
-"""extract_content(cleaned_tree, options): trafilatura's main extractor, its boilerplate prune matched in Python.
+"""extract_content(cleaned_tree, options): trafilatura's main extractor, its XPaths matched in Python.
 
-trafilatura.main_extractor.extract_content prunes each body candidate with OVERALL_DISCARD_XPATH: two XPaths
-whose nine `re:test()` calls lxml answers in Python, one call per attribute per element (`re:test(@id, …)` is
-called even on an element without an id), a third of the main extractor's time. `discarded` selects the same
-elements, in the same order, in one walk that reads each element's attributes once and runs the same regular
-expressions (read from the XPaths themselves) only on the attributes there are. extract_content, _extract and
-prune_unwanted_sections are trafilatura's own (2.3.1), the prune only swapped, their debug logging left out;
-tests/test_extract_main_text.py pins their source and the XPaths, and compares `discarded` with the XPaths on
+trafilatura.main_extractor.extract_content looks for the article's frame with BODY_XPATH and prunes it with
+OVERALL_DISCARD_XPATH, DISCARD_IMAGE_ELEMENTS and TEASER_DISCARD_XPATH: XPaths whose `re:test()` calls lxml
+answers in Python, one call per attribute per element (`re:test(@id, …)` is called even on an element without
+an id), and whose `self::div or …` tests libxml2 runs on every element: half of the main extractor's time.
+Here each is one walk that reads an element's attributes once and runs the same regular expressions (read
+from the XPaths themselves) only on the attributes there are; it selects the same elements in the same order,
+the frames one by one as the extractor asks for them. extract_content, _extract and prune_unwanted_sections
+are trafilatura's own (2.3.1) with only those swapped and their debug logging left out;
+tests/test_extract_content.py pins their source and the XPaths, and compares each walk with its XPath on
 every gate page.
 """
 
@@ -37,7 +39,7 @@ def regex_tests(expression: XPath) -> tuple[re.Pattern[str], ...]:
 
 _BOXES, _HIDDEN = (regex_tests(x) for x in xpaths.OVERALL_DISCARD_XPATH)
 # the first XPath's tags (`self::div or self::item or …`)
-BOX_TAGS = frozenset(re.findall(r"self::(\w+)", xpaths.OVERALL_DISCARD_XPATH[0].path))
+BOX_TAGS = tuple(sorted(set(re.findall(r"self::(\w+)", xpaths.OVERALL_DISCARD_XPATH[0].path))))
 FRAMES = ("article", "div", "main", "section")  # the elements BODY_XPATH looks for
 _ARTICLE, _, _STORY, _MAIN, _ = (regex_tests(x) for x in xpaths.BODY_XPATH)
 
@@ -158,6 +160,24 @@ def body_frames(tree: HtmlElement) -> Iterator[HtmlElement | None]:
     yield _frame(tree, _main_start)
 
 
+def captions(tree: _Element) -> list[_Element]:
+    """`DISCARD_IMAGE_ELEMENTS[0](tree)`: the boxes whose @id or @class holds "caption"."""
+    return [
+        element
+        for element in tree.iterdescendants(*BOX_TAGS)
+        if "caption" in element.get("id", "") or "caption" in element.get("class", "")
+    ]
+
+
+def teasers(tree: _Element) -> list[_Element]:
+    """`TEASER_DISCARD_XPATH[0](tree)`: the boxes whose @id or @class holds "teaser" (its T in either case)."""
+    return [
+        element
+        for element in tree.iterdescendants(*BOX_TAGS)
+        if "teaser" in element.get("id", "").replace("T", "t") or "teaser" in element.get("class", "").replace("T", "t")
+    ]
+
+
 def prune_discarded(tree: HtmlElement) -> HtmlElement:
     """`prune_unwanted_nodes(tree, OVERALL_DISCARD_XPATH, with_backup=True)`, its matches from `discarded`."""
     matches = dict.fromkeys(discarded(tree))
@@ -176,10 +196,12 @@ def prune_unwanted_sections(
     favor_precision = options.focus == "precision"
     tree = prune_discarded(tree)
     if "graphic" not in potential_tags:
-        tree = prune_nodes(tree, xpaths.DISCARD_IMAGE_ELEMENTS)
+        for element in captions(tree):
+            delete_element(element)
     if options.focus != "recall":
         if not keep_teasers:
-            tree = prune_nodes(tree, xpaths.TEASER_DISCARD_XPATH)
+            for element in teasers(tree):
+                delete_element(element)
         if favor_precision:
             tree = prune_nodes(tree, xpaths.PRECISION_DISCARD_XPATH)
     for _ in range(2):
