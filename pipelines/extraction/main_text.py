@@ -313,20 +313,23 @@ def readability_bound(tree: HtmlElement, floor: float = 0) -> float:
     unlikely = readability_lxml.REGEXES["unlikelyCandidatesRe"]
     maybe = readability_lxml.REGEXES["okMaybeItsACandidateRe"]
     verdicts: dict[str, bool] = {}
-    dropped = list(tree.iter("fencedframe"))  # dropped first, like scripts, but it may hold elements
+    dropped: set[_Element] = set()
     for element in tree.iterdescendants(Element):
-        attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
-        if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
+        if element.tag != "fencedframe":  # dropped first, like scripts, but it may hold elements
+            attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
+            if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
+                continue
+            if attrs not in verdicts:
+                low = attrs.lower()
+                verdicts[attrs] = bool(unlikely.search(low)) and not maybe.search(low)
+            if not verdicts[attrs]:
+                continue
+        dropped.add(element)
+        if any(a in dropped for a in element.iterancestors()):
             continue
-        if attrs not in verdicts:
-            low = attrs.lower()
-            verdicts[attrs] = bool(unlikely.search(low)) and not maybe.search(low)
-        if verdicts[attrs]:
-            dropped.append(element)
-    marked = set(dropped)
-    for element in dropped:
-        if not any(a in marked for a in element.iterancestors()):
-            # the scripts inside go with it: what was taken for them is given back
-            bound += sum(taken.get(code, 0) for code in element.iter("script", "style"))
-            bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0)
+        # the scripts inside go with it: what was taken for them is given back
+        bound += sum(taken.get(code, 0) for code in element.iter("script", "style"))
+        bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0)
+        if bound <= floor:
+            break
     return bound
