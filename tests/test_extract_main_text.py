@@ -10,22 +10,29 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Iterator
+from copy import copy
 
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, tostring
-from trafilatura import core, external, main_extractor, xpaths
+from trafilatura import core, external, main_extractor, readability_lxml, xpaths
 from trafilatura.baseline import html2txt
-from trafilatura.utils import load_html, repair_faulty_html
+from trafilatura.htmlprocessing import tree_cleaning
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html, repair_faulty_html, trim
 
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
     RAW_PRUNES,
     SUSPECT_CHARS,
+    cleaned_text_bound,
+    compare_extraction,
     main_text,
     may_select,
     page_text_bound,
+    raw_prunes,
+    readability_bound,
 )
 from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import Page, all_pages
@@ -58,9 +65,76 @@ def test_the_internals_have_the_signatures_main_text_calls() -> None:
     assert names(external.justext_rescue) == ["tree", "options"]
     # the cascade main_text follows, stage by stage; a new stage in a new release shows here
     source = inspect.getsource(core.trafilatura_sequence)
-    for stage in ("_prepare_tree(", "_extract_and_compare(", "baseline(tree)", "html2txt(tree)", "_recall_retry(",
-                  "justext_rescue("):
+    for stage in (
+        "_prepare_tree(",
+        "_extract_and_compare(",
+        "baseline(tree)",
+        "html2txt(tree)",
+        "_recall_retry(",
+        "justext_rescue(",
+    ):
         assert stage in source, stage
+
+
+def test_the_comparison_main_text_repeats_is_trafilaturas() -> None:
+    """main_text repeats compare_extraction and _prepare_tree, without the cleaned tree's backup until justext
+    needs it: a new release that changes either shows here."""
+    source = inspect.getsource(external.compare_extraction) + inspect.getsource(core._prepare_tree)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "d9aa2cff1f76b9bd"
+
+
+def test_the_comparison_is_trafilaturas_on_every_gate_page() -> None:
+    options = Extractor(output_format="python", comments=False)
+    for page, tree in gate_trees():
+        cleaned, backup = core._prepare_tree(tree, options, page.url)
+        body, text = main_extractor.extract_content(cleaned, options)
+        again = copy(body)
+        theirs = external.compare_extraction(backup, copy(tree), body, text, options)
+        ours = compare_extraction(lambda raw=tree: tree_cleaning(copy(raw), options), copy(tree), again, text, options)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def _readability_length(tree: HtmlElement) -> int:
+    """The length compare_extraction measures of readability's text."""
+    summary = external.try_readability(copy(tree))
+    return len(trim(tostring(summary, method="text", encoding="utf-8").decode("utf-8")))
+
+
+def test_the_readability_bound_holds_on_every_gate_page() -> None:
+    """_suspect skips readability where readability_bound leaves it no way to outgrow the body twice."""
+    close = 0
+    for page, tree in gate_trees():
+        bound, length = readability_bound(tree), _readability_length(tree)
+        assert length <= bound, page.key
+        close += bound <= 2 * length
+    assert close > 100  # within twice readability's text on most pages: a bound that holds by being huge shows here
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a b</p><div class='sidebar'>c <b>d</b> e</div><script>f g</script><p>h</p>",
+        "<p>one, two, three words in a row here.</p><div id='comment'>x<div class='menu'>y</div>z</div>",
+        "<title>a title</title><p>p as child of body, so html is a candidate and the title its text</p>",
+        "<div><p>a long enough paragraph of text, with commas, here.</p>tail<br>more</div><style>x</style>",
+        '<div><p>a long enough paragraph of text, with commas.</p><iframe src="https://youtube.com/x"></iframe></div>',
+        "<div><p>a long enough paragraph of text, with commas.</p><xmp><b>x</b> &amp;lt; y</xmp></div>",
+        "<div class='footer'><p>all of the text, in a box readability drops, it says.</p></div>",
+        "<div class='sidebar'><script>var a = 1, b = 2, c = 3;</script>x</div><p>the text, long enough here.</p>",
+        "<fencedframe><div class='menu'>a b c d e f g h</div></fencedframe><p>the text, long enough here.</p>",
+    ],
+)
+def test_the_readability_bound_holds(html: str) -> None:
+    tree = document_fromstring(f"<html><body>{html}</body></html>")
+    assert _readability_length(tree) <= readability_bound(tree)
+
+
+def test_the_readability_main_text_reasons_about_is_trafilaturas() -> None:
+    """readability_bound reads what readability removes and adds: a new release that changes it shows here."""
+    source = inspect.getsource(readability_lxml.Document) + inspect.getsource(external.try_readability)
+    source += "".join(regex.pattern for regex in readability_lxml.REGEXES.values())
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "081e4ec036d9bba6"
 
 
 def test_main_text_is_bare_extraction_on_every_gate_page() -> None:
@@ -108,17 +182,26 @@ def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
         "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
         "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
         "<html><head><title>t</title></head><p>no body element</p></html>",
+        "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
+        "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
+        "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
     ],
 )
-def test_the_page_text_bound_holds_html2txt(html: str) -> None:
+def test_the_page_text_bounds_hold_html2txt(html: str) -> None:
     tree = load_html(html)
     assert page_text_bound(tree) >= len(html2txt(tree))
+    assert cleaned_text_bound(tree) >= len(html2txt(tree))
 
 
-def test_the_page_text_bound_holds_html2txt_on_every_gate_page() -> None:
-    """main_text skips html2txt (the recall escalation's page measure) when this bound already rules it out."""
+def test_the_page_text_bounds_hold_html2txt_on_every_gate_page() -> None:
+    """main_text skips html2txt (the recall escalation's page measure) when these bounds already rule it out."""
+    tighter = 0
     for page, tree in gate_trees():
-        assert page_text_bound(tree) >= len(html2txt(tree)), page.key
+        bound, length = cleaned_text_bound(tree), len(html2txt(tree))
+        assert page_text_bound(tree) >= length, page.key
+        assert bound >= length, page.key
+        tighter += bound < 2 * length
+    assert tighter > 100  # a bound that holds by being huge would show here
 
 
 def test_the_raw_prunes_are_the_xpaths_their_words_were_read_from() -> None:
@@ -154,6 +237,24 @@ def test_a_raw_prune_runs_wherever_its_xpath_selects_on_every_gate_page() -> Non
             selected += found
             assert may_select(tree, *words) or not found, (page.key, expression.path)
     assert selected >= 10
+
+
+def test_raw_prunes_holds_every_prune_that_selects_on_every_gate_page() -> None:
+    """main_text copies the page's tree only when raw_prunes names a prune: one it leaves out must select nothing."""
+    prunes = RAW_PRUNES + COMMENT_PRUNES
+    for page, tree in gate_trees():
+        named = raw_prunes(tree, prunes)
+        assert named == [x for x, *_ in prunes if x in named], page.key
+        for expression, *_ in prunes:
+            assert expression in named or not expression(tree), (page.key, expression.path)
+
+
+def test_main_text_leaves_the_tree_as_it_was() -> None:
+    html = "<html><body><div id='comments'><p>a comment</p></div><article><p>{}</p></article></body></html>"
+    tree = document_fromstring(html.format("Some text of the article. " * 40))
+    before = tostring(tree)
+    assert main_text(tree, "http://example.vn/a.html")
+    assert tostring(tree) == before
 
 
 def test_repair_is_repair_faulty_html_whose_steps_it_repeats() -> None:

@@ -10,22 +10,30 @@ the comparison (readability, then justext) runs only on a *suspect* body:
   SANITIZED_XPATH elements;
 - one readability replaces on structure alone: no paragraph text, or more tables than paragraphs;
 - one readability could outgrow twice (the only other way it wins in balanced mode): a body under
-  SUSPECT_CHARS, or under half of what the page declares as its article body (JSON-LD `articleBody`).
+  SUSPECT_CHARS, or under half of what the page declares as its article body (JSON-LD `articleBody`), on a
+  page whose text, less what readability removes before it looks (`readability_bound`), is over twice the
+  body's: on the others readability's text cannot be long enough (a proof, not a measure).
 
 A long, paragraph-shaped body that holds most of the declared text is what readability's comparison keeps
 on every page of the gate's corpora; the recall escalation and baseline rescue run exactly as trafilatura's
 (both rescues are left out for a page the caller already holds for no article: `rescue=False`).
-Mutates nothing it is given (the tree is copied once, as bare_extraction does).
+
+The rest is trafilatura's work, less of it: the raw-tree prunes, the only steps that change the tree rather
+than a copy, run on a copy of it (as in bare_extraction) only on a page where one of them removes something;
+the tree is otherwise only read: main_text mutates nothing it is given. The main extractor is content.py's (the
+same, its XPaths matched in Python); compare_extraction and _prepare_tree are repeated here without the copy
+of the cleaned tree that only justext reads (made when justext runs). Their sources are pinned by hash.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import copy
 from importlib import import_module
 
-from lxml.etree import XPath, _Element
+from lxml.etree import Element, XPath, _Element, tostring
 from lxml.html import HtmlElement
-from trafilatura import xpaths  # its XPath lists, used as they are
+from trafilatura import readability_lxml, xpaths  # their regexes and XPath lists, used as they are
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -33,15 +41,22 @@ from trafilatura.core import (
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _prepare_tree,
     _recall_retry,
 )
-from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import prune_unwanted_nodes
-from trafilatura.main_extractor import extract_content
+from trafilatura.external import (
+    JUSTEXT_OVERRIDE_RATIO,
+    SANITIZED_XPATH,
+    _prefer_readability,
+    justext_rescue,
+    sanitize_tree,
+    try_readability,
+)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Extractor
+from trafilatura.utils import trim
 
 from pipelines.extraction.body import body_paragraphs
+from pipelines.extraction.content import extract_content
 
 # What html2txt's text can be at most, without copying the tree: the body's text with whitespace collapsed
 # (in C), plus the two spaces html2txt puts around each block (each lengthens the collapsed text by one at
@@ -50,6 +65,12 @@ from pipelines.extraction.body import body_paragraphs
 COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 # the blocks html2txt spaces (the module by name: the package exports a function called baseline)
 BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
+# the elements libxml2's HTML parser reads as raw text (besides scripts and styles, which readability drops,
+# and iframes, dropped or given "VIDEO" as text)
+RAW_TEXT_TAGS = ("xmp", "noembed", "noframes", "plaintext")
+VIDEO_TEXT = len(" VIDEO")
+# what basic_cleaning (BASIC_CLEAN_XPATH) removes by tag alone
+CLEANED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 # The raw-tree prunes, each with what it can select at all: (XPath, tags, words of @id, words of @class). Every
 # element an XPath selects has one of those tags and holds one of those words in its @id or @class (its re:test
@@ -80,8 +101,12 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
     # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
     # for; the boxes pruned before and the body rules give the precision back.
     options = Extractor(output_format="python", comments=False, url=url)
+    forum = _forum_thread_page(tree)
     try:
-        body, text = _sequence(copy(tree), options, url, declared_body, rescue)
+        prunes = raw_prunes(tree, RAW_PRUNES if forum else RAW_PRUNES + COMMENT_PRUNES)
+        if prunes:
+            tree = prune_unwanted_nodes(copy(tree), prunes)
+        body, text = _sequence(tree, options, url, declared_body, rescue)
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
         return []
     return body_paragraphs(body) if text else []
@@ -90,15 +115,14 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
 def _sequence(
     tree: HtmlElement, options: Extractor, url: str, declared_body: int, rescue: bool
 ) -> tuple[_Element, str]:
-    """trafilatura.core.trafilatura_sequence with comments off, the comparison gated by `_suspect`."""
-    forum = _forum_thread_page(tree)
-    tree = prune_raw(tree, RAW_PRUNES)
-    if not forum:
-        tree = prune_raw(tree, COMMENT_PRUNES)
-    cleaned, backup = _prepare_tree(tree, options, url)
+    """trafilatura.core.trafilatura_sequence with comments off after its raw-tree prunes, the comparison
+    gated by `_suspect`. `tree` is only read."""
+    # _prepare_tree without its backup of the cleaned tree: only justext in the comparison reads it, there
+    # it is cleaned again (the same steps on the same tree)
+    cleaned = convert_tags(tree_cleaning(copy(tree), options), options, url)
     body, text = extract_content(cleaned, options)
-    if rescue and _suspect(body, text, options, declared_body):
-        body, text = compare_extraction(backup, copy(tree), body, text, options)
+    if rescue and _suspect(body, text, options, declared_body, tree):
+        body, text = compare_extraction(lambda: tree_cleaning(copy(tree), options), copy(tree), body, text, options)
 
     if len(text) < options.min_extracted_size:  # baseline rescue, accepted only if it adds text
         b_body, b_text, b_len = baseline(tree)
@@ -118,12 +142,65 @@ def _sequence(
     return body, text
 
 
-def prune_raw(tree: HtmlElement, prunes: tuple[Prune, ...]) -> HtmlElement:
-    """`prune_unwanted_nodes(tree, [xpath for xpath, *_ in prunes])`, each XPath run only where it can select."""
-    for expression, tags, ids, classes in prunes:
-        if may_select(tree, tags, ids, classes):
-            tree = prune_unwanted_nodes(tree, [expression])
-    return tree
+def compare_extraction(
+    cleaned_tree: Callable[[], HtmlElement], raw_tree: HtmlElement, body: _Element, text: str, options: Extractor
+) -> tuple[_Element, str]:
+    """trafilatura.external.compare_extraction, the cleaned tree for justext made when justext runs."""
+    len_text = len(text)
+    if options.focus == "recall" and len_text > options.min_extracted_size * 10:
+        return body, text
+    if options.focus == "precision":
+        raw_tree = prune_unwanted_nodes(raw_tree, xpaths.OVERALL_DISCARD_XPATH)
+    temppost_algo = try_readability(raw_tree)
+    algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
+    len_algo = len(algo_text)
+    use_readability = _prefer_readability(body, temppost_algo, algo_text, len_text, len_algo, options)
+    if use_readability:
+        body, text, len_text = temppost_algo, algo_text, len_algo
+    unclean = bool(body.xpath(SANITIZED_XPATH))
+    if unclean or len_text < options.min_extracted_size:
+        body2, text2 = justext_rescue(cleaned_tree(), options)
+        len_text2 = len(text2)
+        if unclean:
+            accept = len_text <= JUSTEXT_OVERRIDE_RATIO * len_text2 and (
+                len_text2 > len_text or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len_text < len_text2
+        if text2 and accept:
+            body, text, len_text = body2, text2, len_text2
+            use_readability = False
+    if use_readability:
+        body, text = sanitize_tree(body, options)  # type: ignore[arg-type]
+    return body, text
+
+
+def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
+    """The XPaths of `prunes` that may select an element below `tree` (`may_select` of each), in their order,
+    found in one walk over all their tags. Running them in turn is what prune_unwanted_nodes does with all:
+    removing elements never lets a later one select more (its tag and word must be there already).
+
+    >>> from lxml.html import document_fromstring
+    >>> raw_prunes(document_fromstring("<div id='comments'>x</div>"), RAW_PRUNES + COMMENT_PRUNES) == [
+    ...     COMMENT_PRUNES[0][0]]
+    True
+    """
+    by_tag: dict[str, list[int]] = {}
+    for index, (_, tags, _, _) in enumerate(prunes):
+        for tag in tags:
+            by_tag.setdefault(tag, []).append(index)
+    found: set[int] = set()
+    for element in tree.iterdescendants(*by_tag):
+        names, classes = element.get("id"), element.get("class")
+        if not (names or classes):
+            continue
+        for index in by_tag[element.tag]:
+            _, _, ids, words = prunes[index]
+            if (names and any(w in names for w in ids)) or (classes and any(w in classes for w in words)):
+                found.add(index)
+        if len(found) == len(prunes):
+            break
+    return [prunes[index][0] for index in sorted(found)]
 
 
 def may_select(tree: HtmlElement, tags: tuple[str, ...], ids: tuple[str, ...], classes: tuple[str, ...]) -> bool:
@@ -157,19 +234,102 @@ def page_text_bound(tree: HtmlElement) -> int:
     return int(COLLAPSED_LENGTH(body)) + 2 * blocks - code
 
 
+def cleaned_text_bound(tree: HtmlElement) -> int:
+    """A tighter page_text_bound: less the text of elements html2txt's cleaning (basic_cleaning) removes for
+    certain, each of collapsed length c shortening the text by c - 1 at least (see readability_bound).
+
+    >>> from lxml.html import document_fromstring
+    >>> cleaned_text_bound(document_fromstring("<p>a</p><aside>b c d</aside><div class='footer'>e f</div>"))
+    5
+    """
+    body = tree.find(".//body")
+    body = tree if body is None else body
+    # tags BASIC_CLEAN_XPATH removes whatever their attributes; a div whose class and id (those it has) hold
+    # "footer" (its contains(@class|@id, 'footer') reads the first of them)
+    removed = list(body.iterdescendants(*CLEANED_TAGS))
+    for div in body.iterdescendants("div"):
+        names = [value for value in (div.get("class"), div.get("id")) if value is not None]
+        if names and all("footer" in value for value in names):
+            removed.append(div)
+    marked = set(removed)
+    bound = int(COLLAPSED_LENGTH(body)) + 2 * sum(1 for _ in body.iter(*BLOCK_TAGS))
+    for element in removed:
+        if not any(a in marked for a in element.iterancestors()):  # its blocks are not spaced either
+            bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0) + 2 * sum(1 for _ in element.iter(*BLOCK_TAGS))
+    return bound
+
+
 def _covers_little(text: str, tree: HtmlElement) -> bool:
     """`len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, html2txt (a copy of the tree, its cleaning
     and a walk that spaces every block) only when the page's text can be long enough for it to hold."""
-    if len(text) >= ESCALATION_PAGE_SHARE * page_text_bound(tree):
-        return False
+    for bound in (page_text_bound, cleaned_text_bound):  # the cheaper first
+        if len(text) >= ESCALATION_PAGE_SHARE * bound(tree):
+            return False
     return len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
 
 
-def _suspect(body: _Element, text: str, options: Extractor, declared_body: int) -> bool:
+def _suspect(body: _Element, text: str, options: Extractor, declared_body: int, tree: HtmlElement) -> bool:
     """Whether readability or justext might replace this body (see the module docstring)."""
     length = len(text)
-    if length < max(options.min_extracted_size, SUSPECT_CHARS) or 2 * length < declared_body:
+    if length < options.min_extracted_size or body.xpath(SANITIZED_XPATH) or not body.xpath(".//p//text()"):
         return True
-    if body.xpath(SANITIZED_XPATH) or not body.xpath(".//p//text()"):
+    if len(body.findall(".//table")) > len(body.findall(".//p")):
         return True
-    return len(body.findall(".//table")) > len(body.findall(".//p"))
+    # what is left is readability outgrowing the body twice: not where the page holds too little text for it
+    if length >= SUSPECT_CHARS and 2 * length >= declared_body:
+        return False
+    return readability_bound(tree, 2 * length) > 2 * length
+
+
+def readability_bound(tree: HtmlElement, floor: float = 0) -> float:
+    """A length the text of `try_readability(copy(tree))` (as compare_extraction measures it) never exceeds,
+    found without copying the tree: its whole text, less what readability removes first. Once it is at most
+    `floor` the rest is not subtracted.
+
+    Readability drops scripts, styles and "unlikely candidates" (by @class and @id), then keeps a subset of
+    what is left, in order, and puts "VIDEO" into video iframes; taking characters out of a text never
+    lengthens it once whitespace is collapsed, and taking out a piece of collapsed length c shortens it by
+    c - 1 at least. Its summary is serialized and parsed again: an element the parser reads as raw text
+    would come back longer, so a page holding one has no bound (infinity).
+
+    >>> from lxml.html import document_fromstring
+    >>> readability_bound(document_fromstring("<p>a b</p><div class='sidebar'>c d e</div><script>f</script>"))
+    5
+    """
+    frames = 0
+    for element in tree.iter("iframe", *RAW_TEXT_TAGS):
+        if element.tag != "iframe":
+            return float("inf")
+        frames += 1
+    bound = int(COLLAPSED_LENGTH(tree)) + VIDEO_TEXT * frames
+    # scripts and styles first (the longest first): often enough without weighing every element
+    taken: dict[_Element, int] = {}
+    codes = [code for code in tree.iter("script", "style") if code.text]
+    for code in sorted(codes, key=lambda code: len(code.text), reverse=True):
+        taken[code] = max(int(COLLAPSED_LENGTH(code)) - 1, 0)
+        bound -= taken[code]
+        if bound <= floor:
+            return bound
+    unlikely = readability_lxml.REGEXES["unlikelyCandidatesRe"]
+    maybe = readability_lxml.REGEXES["okMaybeItsACandidateRe"]
+    verdicts: dict[str, bool] = {}
+    dropped: set[_Element] = set()
+    for element in tree.iterdescendants(Element):
+        if element.tag != "fencedframe":  # dropped first, like scripts, but it may hold elements
+            attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
+            if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
+                continue
+            if attrs not in verdicts:
+                low = attrs.lower()
+                verdicts[attrs] = bool(unlikely.search(low)) and not maybe.search(low)
+            if not verdicts[attrs]:
+                continue
+        dropped.add(element)
+        if any(a in dropped for a in element.iterancestors()):
+            continue
+        # the scripts inside go with it: what was taken for them is given back
+        bound += sum(taken.get(code, 0) for code in element.iter("script", "style"))
+        bound -= max(int(COLLAPSED_LENGTH(element)) - 1, 0)
+        if bound <= floor:
+            break
+    return bound
