@@ -49,8 +49,8 @@ from archive.space import is_disk_full, write_all
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 GZIP_LEVEL = 6  # warcio's level 9 costs ~2x the CPU for ~2% smaller files
-# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: the fastest
-# level gives the same record size for a fraction of the CPU.
+# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: it is stored, and
+# the record's header lines with the body's first bytes deflated at the fastest level (archive.record_bytes).
 ENCODED_GZIP_LEVEL = 1
 DEFAULT_MAX_SIZE = 1_000_000_000
 
