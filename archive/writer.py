@@ -23,15 +23,12 @@ revisit (304 included) as an empty answer. The 304's status line and headers, as
 
 from __future__ import annotations
 
-import base64
 import errno
 import fcntl
-import hashlib
 import io
 import os
 import socket
 import sqlite3
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,14 +41,16 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive.digests import DigestIndex, Original
+from archive.record_bytes import Members, http_head, http_record, member
+from archive.record_bytes import digest as warc_digest
 from archive.repair import OPEN_SUFFIX
 from archive.space import is_disk_full, write_all
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 GZIP_LEVEL = 6  # warcio's level 9 costs ~2x the CPU for ~2% smaller files
-# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: the fastest
-# level gives the same record size for a fraction of the CPU.
+# A body the server already compressed (Content-Encoding gzip, br, …) does not shrink again: it is stored, and
+# the record's header lines with the body's first bytes deflated at the fastest level (archive.record_bytes).
 ENCODED_GZIP_LEVEL = 1
 DEFAULT_MAX_SIZE = 1_000_000_000
 
@@ -154,6 +153,7 @@ class WarcFileWriter:
         self._warcinfo_id: str | None = None
         self.files_closed: list[str] = []
         self.digests = digests
+        self._members = Members()  # the deflate streams of this writer's response and request records
 
     # -- files ----------------------------------------------------------------------------------------------
     @property
@@ -208,12 +208,14 @@ class WarcFileWriter:
     def _write(self, record: object, level: int = GZIP_LEVEL) -> tuple[int, int]:
         buffer = io.BytesIO()
         _Writer(buffer, gzip=False, warc_version="WARC/1.1").write_record(record)
-        compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        member = compressor.compress(buffer.getvalue()) + compressor.flush()
+        return self._append_member(member(buffer.getvalue(), level))
+
+    def _append_member(self, data: bytes) -> tuple[int, int]:
+        """Append one record's gzip member; (its offset, its length)."""
         assert self._fh is not None
         offset = self._fh.tell()
-        self._append(member)  # unbuffered: a killed crawl loses at most the record being written
-        return offset, len(member)
+        self._append(data)  # unbuffered: a killed crawl loses at most the record being written
+        return offset, len(data)
 
     def _append(self, data: bytes) -> None:
         assert self._fh is not None
@@ -274,10 +276,10 @@ class WarcFileWriter:
             response_headers["WARC-Truncated"] = exchange.truncated
         statusline = f"{exchange.status} {exchange.reason}".rstrip()
         headers = stored_response_headers(exchange.response_headers)
-        http_headers = RawHeaders(statusline, headers, protocol=http_version)
         if exchange.status == 304 and exchange.confirms is not None:
-            return self._write_not_modified(exchange, response_id, response_headers, common, http_headers,
-                                            http_version, date)
+            return self._write_not_modified(exchange, response_id, response_headers, common,
+                                            RawHeaders(statusline, headers, protocol=http_version), http_version,
+                                            date)
         digest = payload_digest(exchange.body)
         response_headers["WARC-Payload-Digest"] = digest
 
@@ -294,20 +296,18 @@ class WarcFileWriter:
                 "WARC-Truncated": "length",
             })
             record = self._builder.create_warc_record(
-                exchange.url, "revisit", warc_headers_dict=response_headers, http_headers=http_headers
+                exchange.url, "revisit", warc_headers_dict=response_headers,
+                http_headers=RawHeaders(statusline, headers, protocol=http_version),
             )
+            offset, length = self._write(record)
         else:
-            record = self._builder.create_warc_record(
-                exchange.url,
-                "response",
-                payload=io.BytesIO(exchange.body),
-                length=len(exchange.body),
-                warc_headers_dict=response_headers,
-                http_headers=http_headers,
-            )
-        encoded = any(k.lower() == b"content-encoding" and v.strip().lower() not in (b"", b"identity")
-                      for k, v in headers)
-        offset, length = self._write(record, ENCODED_GZIP_LEVEL if encoded and original is None else GZIP_LEVEL)
+            start, rest = http_record("response", exchange.url, response_headers,
+                                      http_head(f"{http_version} {statusline}", headers), exchange.body, digest)
+            encoded = any(k.lower() == b"content-encoding" and v.strip().lower() not in (b"", b"identity")
+                          for k, v in headers)
+            data = (self._members.encoded(start, rest, ENCODED_GZIP_LEVEL) if encoded
+                    else self._members.member(start + rest, GZIP_LEVEL))
+            offset, length = self._append_member(data)
         self._write_request(exchange, response_id, common, http_version)
         if dedupable and original is None and self.digests is not None:
             # only now that the fetch is whole on disk may a later revisit point at it
@@ -354,16 +354,10 @@ class WarcFileWriter:
 
     def _write_request(self, exchange: Exchange, response_id: str, common: dict[str, str],
                        http_version: str) -> None:
-        target = _request_target(exchange.url)
-        request = self._builder.create_warc_record(
-            exchange.url,
-            "request",
-            payload=io.BytesIO(exchange.request_body),
-            length=len(exchange.request_body),
-            warc_headers_dict={"WARC-Record-ID": self._make_id(), **common, "WARC-Concurrent-To": response_id},
-            http_headers=RawHeaders(f"{exchange.method} {target} {http_version}", list(exchange.request_headers)),
-        )
-        self._write(request)
+        fields = {"WARC-Record-ID": self._make_id(), **common, "WARC-Concurrent-To": response_id}
+        head = http_head(f"{exchange.method} {_request_target(exchange.url)} {http_version}", exchange.request_headers)
+        start, rest = http_record("request", exchange.url, fields, head, exchange.request_body)
+        self._append_member(self._members.member(start + rest, GZIP_LEVEL))
 
 
 def stored_response_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
@@ -373,7 +367,7 @@ def stored_response_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tupl
 
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of a body as transferred: "sha1:" + base32, as warcio and every indexer write it."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return warc_digest(body)
 
 
 def not_modified_fields(http_headers: RawHeaders) -> bytes:

@@ -17,13 +17,21 @@ is the work, and the worker pool (one process a core) must keep both cores on it
 
 Beside it, steadier than a crawl on a busy machine: the writer alone (archive.writer, µs per fetch written,
 response + request record) on the real pages of tests/corpus/vi, and what each zlib level costs and saves on
-them, as served identity and gzip-encoded (what GZIP_LEVEL and ENCODED_GZIP_LEVEL were chosen from).
+them, as served identity and gzip-encoded (what GZIP_LEVEL and ENCODED_GZIP_LEVEL were chosen from; a
+gzip-encoded body is now stored, archive.record_bytes: the level 0 column, not level 1, is near what its
+record costs).
+
+For each full pipeline it also prints the CPU each process spent a page within the timed window (the site's
+server, the crawl process with all its threads, the extraction workers; read from /proc every 0.1 s): two cores
+doing nothing else can make at most 2 / (their sum) pages a second, so that line says how far the ratio can go
+on this machine whatever the scheduling.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -128,17 +136,59 @@ server.serve_forever()
 """
 
 
-def crawl(base_url: str, data: Path, *settings: str) -> tuple[float, int]:
+def crawl(base_url: str, data: Path, *settings: str, server: int | None = None) -> tuple[float, int, dict[str, float]]:
+    """(seconds from the spider's start to the run's last row, responses, CPU seconds each process spent in that
+    window: "server" (the process `server`), "crawl" (the crawl process, all its threads), "workers" (its
+    children: the extraction workers))."""
     args = [sys.executable, "-m", "crawler", "crawl", "--start-url", base_url + "/", "--data-dir", str(data)]
     for setting in settings:
         args += ["--set", setting]
-    subprocess.run(args, check=True, capture_output=True)
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    samples = cpu_samples(process, server)
+    _, errors = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, args, stderr=errors)
     with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
         raw, finished = con.execute("SELECT stats, finished_at FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
     stats = json.loads(raw)
     # from the spider's start to the run's last row: the rows of the last pages are made after fetching ends
-    seconds = finished - datetime.fromisoformat(stats["start_time"])
-    return seconds.total_seconds(), int(stats.get("response_received_count", 0))
+    started = datetime.fromisoformat(stats["start_time"])
+    seconds = finished - started
+    return seconds.total_seconds(), int(stats.get("response_received_count", 0)), \
+        cpu_within(samples, started.timestamp(), finished.timestamp(), process.pid, server)
+
+
+def cpu_samples(process: subprocess.Popen[bytes], server: int | None) -> list[tuple[float, dict[int, tuple]]]:
+    """(time, {pid: (parent pid, CPU seconds)}) of `process`, its children and `server`, every 0.1 s until it
+    ends (Linux /proc; none elsewhere)."""
+    tick, samples = os.sysconf("SC_CLK_TCK"), []
+    while process.poll() is None:
+        now, found = time.time(), {}
+        for pid in [int(d) for d in os.listdir("/proc") if d.isdigit()] if sys.platform == "linux" else []:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if pid in (process.pid, server) or int(fields[1]) == process.pid:
+                found[pid] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        samples.append((now, found))
+        time.sleep(0.1)
+    return samples
+
+
+def cpu_within(samples: list[tuple[float, dict[int, tuple]]], start: float, end: float, crawl: int,
+               server: int | None) -> dict[str, float]:
+    """CPU seconds each kind of process spent between `start` and `end`: each process's last sample before
+    each moment (a worker pool shut down before the run's last row was last seen before it ended)."""
+    spent = {"server": 0.0, "crawl": 0.0, "workers": 0.0}
+    pids = {pid for _, found in samples for pid in found}
+    for pid in pids:
+        seen = [(at, found[pid][1]) for at, found in samples if pid in found]
+        before = next((cpu for at, cpu in reversed(seen) if at <= start), 0.0)
+        after = next((cpu for at, cpu in reversed(seen) if at <= end), 0.0)
+        spent["server" if pid == server else "crawl" if pid == crawl else "workers"] += max(after - before, 0.0)
+    return spent
 
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "vi"
@@ -209,13 +259,21 @@ def serve(root: Path, *mode: str) -> tuple[subprocess.Popen[str], str]:
     return server, server.stdout.readline().strip()
 
 
-def full_pipeline(label: str, base: str, data: Path, *settings: str) -> tuple[float, float, int]:
-    """(pipeline pages/s, derive() pages/s on one core, pages) of one crawl with everything on."""
-    seconds, pages = crawl(base, data, "BAOTINH_PROGRESS_INTERVAL=0", *settings)
+def full_pipeline(label: str, base: str, data: Path, server: int, *settings: str) -> tuple[float, float, int]:
+    """(pipeline pages/s, derive() pages/s on one core, pages) of one crawl with everything on, and what each
+    process spent a page: what two cores can make at most, all of them busy with nothing else, is two cores'
+    seconds over the CPU seconds a page costs them all."""
+    seconds, pages, cpu = crawl(base, data, "BAOTINH_PROGRESS_INTERVAL=0", *settings, server=server)
     single = derive_rate(data)
     full = pages / seconds
     print(f"  {label}: full pipeline {full:6.1f} pages/s ({pages} pages in {seconds:.1f} s), derive() on one core "
           f"{single:6.1f} pages/s: {full / single:.2f}x", flush=True)
+    each = {kind: spent / pages * 1000 for kind, spent in cpu.items()}
+    total = sum(each.values())
+    if total:
+        print(f"  {label}: CPU ms a page: server {each['server']:.2f}, crawl process {each['crawl']:.2f}, workers "
+              f"{each['workers']:.2f} (derive() alone {1000 / single:.2f}); all {total:.2f}: two idle cores could make "
+              f"{2000 / total:.0f} pages/s, {2000 / total / single:.2f}x derive() on one core", flush=True)
     return full, single, pages
 
 
@@ -224,7 +282,7 @@ def main() -> list[tuple[str, str, str]]:
     gzip_levels(pages)
     identity, encoded = writer_cost(pages, False), writer_cost(pages, True)
     print(f"writer alone, {len(pages)} real pages: {identity:5.0f} µs a fetch as identity (level {GZIP_LEVEL}), "
-          f"{encoded:5.0f} µs gzip-encoded (level {ENCODED_GZIP_LEVEL})", flush=True)
+          f"{encoded:5.0f} µs gzip-encoded (header lines at level {ENCODED_GZIP_LEVEL}, the body stored)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         generated, real = Path(tmp) / "site", Path(tmp) / "real"
         generated.mkdir()
@@ -238,17 +296,18 @@ def main() -> list[tuple[str, str, str]]:
             for i in range(REPEATS):  # alternate, so that drift of the machine hits both alike
                 for label, extra in (("plain fetching", ("ARCHIVE_ENABLED=False",)), ("with WARC capture", ())):
                     started = time.perf_counter()
-                    seconds, fetched = crawl(base, Path(tmp) / f"d-{label[:4]}-{i}", *fetch_only, *extra)
+                    seconds, fetched, _ = crawl(base, Path(tmp) / f"d-{label[:4]}-{i}", *fetch_only, *extra)
                     rates[label].append(fetched / seconds)
                     print(f"  {label:<18} run {i + 1}: {fetched} pages in {seconds:.2f} s crawl time "
                           f"({time.perf_counter() - started:.1f} s with start-up)", flush=True)
-            tiny = full_pipeline("generated pages", base, Path(tmp) / "full")
+            tiny = full_pipeline("generated pages", base, Path(tmp) / "full", server.pid)
         finally:
             server.terminate()
             server.wait()
         server, base = serve(real, "packed")
         try:
-            actual = full_pipeline("real pages     ", base, Path(tmp) / "full-real", "REQUISITES_ENABLED=False")
+            actual = full_pipeline("real pages     ", base, Path(tmp) / "full-real", server.pid,
+                                   "REQUISITES_ENABLED=False")
         finally:
             server.terminate()
             server.wait()
