@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -195,8 +196,14 @@ def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_
             _index_file(path, run_id, sink, pool, resolver, stored, rows_of.get(path.name, set()), counts,
                         progress, workers, plan, on_progress)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        sink.close()
+        # the workers end (~0.5 s, more on a busy machine) while the last batch is written, not before it
+        ending = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                  name="baotinh-index-pool-end")
+        ending.start()
+        try:
+            sink.close()
+        finally:
+            ending.join()
     counts.spooled = sink.spooled > 0
     return counts
 
