@@ -60,7 +60,8 @@ class RowSink:
         self._lost = False  # set (in the writing thread) once a batch could not be written
 
     def add(self, rows: Tables) -> None:
-        """One unit of rows (a record's, stored whole: its capture row replaces all earlier rows of the record)."""
+        """One unit of rows, stored whole: a record's (its capture row replaces all earlier rows of the record), or
+        a run of records' (`baotinh index`'s workers send each run's rows as one Arrow table per table)."""
         for table, table_rows in rows.items():
             if len(table_rows):
                 parts = self.pending.setdefault(table, [])
