@@ -251,3 +251,33 @@ def test_a_batch_too_large_for_the_write_memory_limit_is_written_all_the_same(
     assert count(store.path, "figures") == 20_000
     assert store.write(rows)  # idempotent, also when written again without the limit
     assert count(store.path, "figures") == 20_000
+
+
+def test_rows_sent_as_arrow_in_parts_are_stored_as_the_same_rows_sent_as_dicts(tmp_path: Path) -> None:
+    """`baotinh index`'s workers send each run of records as Arrow tables made apart, which may disagree on a
+    column's type (all None in one, whole numbers in one, fractions in another, instants in two zones): the sink
+    joins them, after rows sent as dicts, and the database holds what the dicts alone give."""
+    from crawler.ingest.sink import RowSink
+    from pipelines.database.arrow_rows import as_tables
+
+    first, *units = [warc_batch(n, "a.warc.gz") for n in (9, 0, 1, 2)]
+    for rows in (first, *units):
+        rows["articles"][0]["author"] = None  # every row of a table has the same keys, as derive() makes them
+    units[0]["articles"][0]["published_at"] = None
+    units[1]["articles"][0].update(author="Minh Hương", published_at=datetime(2026, 3, 12, 2, 14, tzinfo=UTC))
+    for n, value in enumerate((None, 2, 2.5)):
+        units[n]["figures"] = [{"article_id": f"<c{n}>", "value": value, "raw": "2,5", "sentence": "Tăng 2,5%."}]
+    tail = {"warc_files": [{"warc_file": "a.warc.gz", "captures": 3}]}
+    as_dicts, as_arrow = Store(tmp_path / "dicts.duckdb"), Store(tmp_path / "arrow.duckdb")
+    for store, sent in ((as_dicts, [first, *units, tail]), (as_arrow, [first, *map(as_tables, units), tail])):
+        sink = RowSink(store, batch_rows=1000, background=True)
+        for rows in sent:
+            sink.add(rows)
+        sink.close()
+        assert sink.written == 1
+    for table in ("captures", "articles", "images", "figures", "warc_files"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        with duckdb.connect(str(as_dicts.path), read_only=True) as a, duckdb.connect(str(as_arrow.path),
+                                                                                     read_only=True) as b:
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
+    assert count(as_arrow.path, "figures") == 3 and count(as_arrow.path, "articles WHERE author IS NULL") == 3

@@ -3,7 +3,9 @@ every writing command runs first.
 
 `index_files()` walks each file (archive.records: zlib alone, in this process), sends runs of records to a
 pool of worker processes that read them and call derive() (crawler.ingest.index_worker), and adds each
-record's rows to a RowSink, then the file's `warc_files` row once all of them are in. Records whose
+run's rows (Arrow tables, made by the worker) to a RowSink, then the file's `warc_files` row once all of them
+are in. This process walks, counts and writes the database (in the sink's thread) while the workers derive:
+whatever it spends per page is taken from them on a machine with as many cores as workers. Records whose
 capture row is stored already are counted, not derived again: a stored capture row means a fully derived
 record (crawler.ingest.sink). Each record's `run_id` is the one in its file's warcinfo record, so a file
 indexed again gives the crawl's rows, row for row.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -40,8 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.records import Member, walk, warcinfo_fields
-from crawler.ingest.derive import Derived
-from crawler.ingest.index_worker import Unreadable, derive_records, start_worker
+from crawler.ingest.index_worker import Derivations, Unreadable, derive_records, start_worker
 from crawler.ingest.pool import worker_pool
 from crawler.ingest.rows import site_row
 from crawler.ingest.sink import RowSink
@@ -155,9 +157,9 @@ def read_catalog(store: Store, files: Iterable[str] = ()) -> Catalog:
 
 
 def _ordered(pool: ProcessPoolExecutor, tasks: Iterable[tuple[list[Member], tuple[Any, ...]]], depth: int
-             ) -> Iterator[tuple[list[Member], list[Derived | Unreadable]]]:
+             ) -> Iterator[tuple[list[Member], Derivations]]:
     """The results of each task with its members, in order, with at most `depth` tasks in flight."""
-    pending: deque[tuple[list[Member], Future[list[Derived | Unreadable]]]] = deque()
+    pending: deque[tuple[list[Member], Future[Derivations]]] = deque()
     for members, args in tasks:
         pending.append((members, pool.submit(derive_records, *args)))
         while len(pending) > depth:
@@ -194,8 +196,14 @@ def index_files(store: Store, paths: list[Path], resolver: SiteResolver, *, run_
             _index_file(path, run_id, sink, pool, resolver, stored, rows_of.get(path.name, set()), counts,
                         progress, workers, plan, on_progress)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        sink.close()
+        # the workers end (~0.5 s, more on a busy machine) while the last batch is written, not before it
+        ending = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                  name="baotinh-index-pool-end")
+        ending.start()
+        try:
+            sink.close()
+        finally:
+            ending.join()
     counts.spooled = sink.spooled > 0
     return counts
 
@@ -243,8 +251,8 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
         if chunk:
             yield chunk, (path, file_run, [(m.offset, m.length) for m in chunk], chosen)
 
-    for members, results in _ordered(pool, tasks(), depth=2 * workers):
-        for member, result in zip(members, results, strict=True):
+    for members, derived in _ordered(pool, tasks(), depth=2 * workers):
+        for member, result in zip(members, derived.results, strict=True):
             if isinstance(result, Unreadable):
                 stats["index/unreadable"] += 1
                 in_file["damaged"] += 1
@@ -263,7 +271,7 @@ def _index_file(path: Path, run_id: str, sink: RowSink, pool: ProcessPoolExecuto
                 stats["index/errors"] += 1
                 logger.error("%s (%s at offset %d): %s", member.target_uri, path.name, member.offset, result.detail)
             counts.count(file_run, result.site, member, result.is_article)
-            sink.add(result.rows)
+        sink.add(derived.rows)  # the run's records, whole: each is all in the database or not at all
         progress.records, progress.articles = stats["index/records"], stats["store/articles"]
         if on_progress:
             on_progress(progress)

@@ -6,6 +6,8 @@
 - Batches are written in the order units were added, so a unit added after a file's last record (its
   `warc_files` row) is stored only once every record of that file is.
 - Keyed tables replace their rows (Store.write), so writing the same units twice changes nothing.
+- A unit's rows may come as lists of dicts or as Arrow tables (pipelines.database.arrow_rows: `baotinh index`'s
+  workers send Arrow); a batch is the parts of each table joined in order.
 
 With `background`, batches are written by one thread (in order) while the crawl goes on fetching: a batch
 holds the database file ~0.1 s (connect, insert, checkpoint), which on the reactor thread would stall every
@@ -28,7 +30,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from archive.space import is_disk_full
-from pipelines.database.store import Batch, Store
+from pipelines.database.arrow_rows import Rows, joined
+from pipelines.database.store import Batch, Store, Tables
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +52,23 @@ class RowSink:
         # rows that may wait while a batch is written, before add() waits for that write (background only)
         self.max_waiting = max(max_waiting or MAX_WAITING, batch_rows)
         self.with_batch = with_batch  # rows added to every batch (the run's counters so far)
-        self.pending: Batch = {}
+        self.pending: dict[str, list[Rows]] = {}  # each table's parts, in the order they were added
         self.pending_rows = 0
         self.written = self.spooled = self.failed = 0
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="baotinh-store") if background else None
         self._last: Future[bool | None] | None = None
         self._lost = False  # set (in the writing thread) once a batch could not be written
 
-    def add(self, rows: Batch) -> None:
-        """One unit of rows (a record's, stored whole: its capture row replaces all earlier rows of the record)."""
+    def add(self, rows: Tables) -> None:
+        """One unit of rows, stored whole: a record's (its capture row replaces all earlier rows of the record), or
+        a run of records' (`baotinh index`'s workers send each run's rows as one Arrow table per table)."""
         for table, table_rows in rows.items():
-            if table_rows:
-                self.pending.setdefault(table, []).extend(table_rows)
+            if len(table_rows):
+                parts = self.pending.setdefault(table, [])
+                if isinstance(table_rows, list) and parts and isinstance(parts[-1], list):
+                    parts[-1].extend(table_rows)
+                else:
+                    parts.append(list(table_rows) if isinstance(table_rows, list) else table_rows)
                 self.pending_rows += len(table_rows)
         if self.pending_rows >= self.batch_rows:
             self.flush()
@@ -75,23 +83,24 @@ class RowSink:
             if self.pending_rows < self.max_waiting:
                 return  # a write is in progress: these rows go with the next batch, together
             wait([self._last])  # as many rows wait as may: hold the caller (the crawl) until the database took them
-        batch = self.pending
+        pending = self.pending
         if self.with_batch is not None:
             for table, rows in self.with_batch().items():
-                batch.setdefault(table, []).extend(rows)
-        if not batch:
+                pending.setdefault(table, []).append(rows)
+        if not pending:
             return
         self.pending, self.pending_rows = {}, 0
         if self._writer is None:
-            self._count(self._write(batch))
+            self._count(self._write(pending))
             return
-        self._last = self._writer.submit(self._write, batch)
+        self._last = self._writer.submit(self._write, pending)
         self._last.add_done_callback(lambda done: self._count(done.result()))  # _write never raises
 
-    def _write(self, batch: Batch) -> bool | None:
-        if self._lost:
-            batch.pop("warc_files", None)  # a file with rows lost is not indexed: the next start reads it again
+    def _write(self, pending: dict[str, list[Rows]]) -> bool | None:
         try:
+            batch = {table: joined(parts) for table, parts in pending.items()}  # here: off the caller's thread
+            if self._lost:
+                batch.pop("warc_files", None)  # a file with rows lost is not indexed: the next start reads it again
             return self.store.write(batch)
         except Exception as e:  # a row Arrow cannot take, a full disk: the rows come back from the WARC files
             self._lost = True
@@ -99,7 +108,8 @@ class RowSink:
                 self.on_full_disk(e)
                 return None
             logger.error("batch of %d rows not written to %s: %s: %s; its WARC files will be indexed again",
-                         sum(map(len, batch.values())), self.store.path, type(e).__name__, e)
+                         sum(len(part) for parts in pending.values() for part in parts), self.store.path,
+                         type(e).__name__, e)
             return None
 
     def _count(self, written: bool | None) -> None:

@@ -24,9 +24,8 @@ import random
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +33,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.database.arrow_rows import Rows, to_arrow
 from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
 from pipelines.database.extensions import quote
 from pipelines.database.lake import CatalogUnreachable, LakeCatalog
@@ -42,7 +42,8 @@ from pipelines.database.schema import apply_schema, rollback, schema_sql
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DB_NAME", "Batch", "CatalogUnreachable", "Store", "StoreBusy", "StoreDamaged", "data_store", "schema_sql"]
+__all__ = ["DB_NAME", "Batch", "CatalogUnreachable", "Rows", "Store", "StoreBusy", "StoreDamaged", "Tables",
+           "data_store", "schema_sql", "to_arrow"]
 
 DB_NAME = "baotinh.duckdb"  # the database file in a data directory
 
@@ -62,6 +63,7 @@ WRITE_ROW_GROUP = 8_192
 # the tables it reads, whose blocks it would otherwise keep (_write_memory)
 WRITE_MEMORY_LIMIT = "48MB"
 Batch = dict[str, list[dict[str, Any]]]
+Tables = Mapping[str, Rows]  # what write() takes: each table's rows as dicts or as Arrow (arrow_rows)
 T = TypeVar("T")
 
 
@@ -74,15 +76,6 @@ def data_store(data_dir: Path, catalog: str | None = None, data_path: str | None
     (BAOTINH_CATALOG, with its BAOTINH_CATALOG_DATA_PATH); the spool is the data directory's either way."""
     lake = LakeCatalog(catalog, data_path or None) if catalog else None
     return Store(Path(data_dir) / DB_NAME, catalog=lake)
-
-
-def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
-    # One time zone per column for Arrow: instants go in as UTC (TIMESTAMPTZ keeps the instant, not the zone).
-    fixed = [
-        {k: v.astimezone(UTC) if isinstance(v, datetime) and v.tzinfo else v for k, v in row.items()}
-        for row in rows
-    ]
-    return pa.Table.from_pylist(fixed)
 
 
 def open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
@@ -225,13 +218,13 @@ class Store:
         with self.connect():
             pass
 
-    def write(self, batch: Batch, replace_files: Sequence[str] = ()) -> bool:
+    def write(self, batch: Tables, replace_files: Sequence[str] = ()) -> bool:
         """Write one batch in one transaction; spool it if the database is busy. True when written.
 
         `replace_files`: WARC file names whose earlier rows (captures, their articles, images, figures and
         warc_files row) are deleted in the same transaction, so a re-indexed file holds exactly its new rows.
         """
-        batch = {t: rows for t, rows in batch.items() if rows}
+        batch = {t: rows for t, rows in batch.items() if len(rows)}
         if not batch and not replace_files:
             return True
         def attempt() -> None:
@@ -305,7 +298,7 @@ class Store:
     def _insert(
         self,
         con: duckdb.DuckDBPyConnection,
-        batch: dict[str, pa.Table | list[dict[str, Any]]],
+        batch: Tables,
         replace_files: Sequence[str] = (),
     ) -> None:
         con.begin()
@@ -314,27 +307,20 @@ class Store:
                 _delete_files(con, list(replace_files))
             tables = {t: rows if isinstance(rows, pa.Table) else to_arrow(rows)
                       for t, rows in batch.items() if rows is not None and len(rows)}
-            if "captures" in tables:
-                # A capture written again (a record indexed again) is replaced with all that was derived from
-                # it, also when it now gives no article: a record's rows are one unit (crawler.ingest.sink).
-                con.register("_captures", tables["captures"])
-                for derived in (*CHILD_TABLES, "articles"):
-                    con.execute(f"DELETE FROM {derived} WHERE article_id IN (SELECT capture_id FROM _captures)")
-                con.unregister("_captures")
-            if "articles" in tables:
-                # An article written again is replaced with its images and figures as a whole, also when it
-                # now has none of them.
-                con.register("_articles", tables["articles"])
-                for child in CHILD_TABLES:
-                    con.execute(f"DELETE FROM {child} WHERE article_id IN (SELECT article_id FROM _articles)")
-                con.unregister("_articles")
+            # A capture written again (a record indexed again) is replaced with all that was derived from it, also
+            # when it now gives no article: a record's rows are one unit (crawler.ingest.sink). An article written
+            # again is replaced with its images and figures as a whole, also when it now has none of them. Each
+            # table is searched once for all the rows a batch replaces (a scan of the whole table each time).
+            for table, ids in _replaced_ids(tables).items():
+                con.register("_replaced", pa.table({"id": ids}))
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM _replaced)")
+                con.unregister("_replaced")
             for table in TABLE_ORDER:
                 if table not in tables:
                     continue
                 con.register("_batch", tables[table])
                 # Re-runs stay idempotent (a re-merged spool, a re-indexed file): keyed tables replace their rows.
-                if table in CHILD_TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM _batch)")
+                if table in CHILD_TABLES:  # their rows of the batch's articles went above
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
                 elif self.catalog is not None:
                     self.catalog.upsert(con, table)
@@ -347,12 +333,12 @@ class Store:
             rollback(con)
             raise
 
-    def _spool(self, batch: Batch, replace_files: Sequence[str] = ()) -> None:
+    def _spool(self, batch: Tables, replace_files: Sequence[str] = ()) -> None:
         target = self.spool_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.partial"
         target.mkdir(parents=True)
         try:
             for table, rows in batch.items():
-                pq.write_table(to_arrow(rows), target / f"{table}.parquet")
+                pq.write_table(rows if isinstance(rows, pa.Table) else to_arrow(rows), target / f"{table}.parquet")
             if replace_files:
                 (target / REPLACE_FILE).write_text(json.dumps(list(replace_files)), encoding="utf-8")
         except OSError:  # a full disk: the half-written batch goes at once (its rows are in the WARC files)
@@ -375,6 +361,20 @@ class Store:
         if merged:
             logger.info("merged %d spooled batch(es) into %s", merged, self.where)
         return merged
+
+
+def _replaced_ids(tables: dict[str, pa.Table]) -> dict[str, pa.ChunkedArray]:
+    """Per table derived from a capture, the article ids whose rows a batch replaces: those of its captures,
+    and for images and figures also of its articles and of their own rows."""
+    def ids(table: str, column: str) -> list[pa.ChunkedArray]:
+        return [tables[table].column(column).cast(pa.string())] if table in tables else []
+
+    captures, articles = ids("captures", "capture_id"), ids("articles", "article_id")
+    replaced = {"articles": captures}
+    for child in CHILD_TABLES:
+        replaced[child] = [*captures, *articles, *ids(child, "article_id")]
+    return {table: pa.chunked_array([c for column in columns for c in column.chunks], pa.string())
+            for table, columns in replaced.items() if columns}
 
 
 def _delete_files(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
