@@ -11,6 +11,7 @@ Mutates the tree it is given; returns the names of the rules used.
 
 from __future__ import annotations
 
+from lxml.etree import Element
 from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
@@ -57,30 +58,28 @@ def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
     found = []
     # A page repeats a few class names (and short texts) on thousands of elements: each is matched once.
     rules: dict[str, tuple[str | None, bool]] = {}
-    titles: dict[str, str | None] = {}
-    for element in tree.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
+    titles: dict[str, str | None] = {}  # by the text as written: most repeat as they are
+    for element in tree.iter(Element):  # elements only, picked inside lxml
         text = element.text
-        if text and len(text) <= 60:
-            heading = " ".join(text.split())
-            if heading:
-                if heading not in titles:
-                    titles[heading] = _title_rule(heading)
-                title_rule = titles[heading]
-                if title_rule is not None and (box := _box_of_heading(element, heading, texts)) is not None:
+        if text and len(text) <= 60 and not text.isspace():  # str.split() and isspace() agree on whitespace
+            if text not in titles:
+                titles[text] = _title_rule(" ".join(text.split()))
+            title_rule = titles[text]
+            if title_rule is not None:
+                box = _box_of_heading(element, " ".join(text.split()), texts)
+                if box is not None:
                     found.append((box, title_rule))
                     continue
         classes, ids = element.get("class"), element.get("id")
-        if not (classes or ids) or tag in KEEP:
+        if not (classes or ids) or element.tag in KEEP:
             continue
         names = f"{classes or ''} {ids or ''}"
         if len(names) <= 4:
             continue
-        if names not in rules:
-            rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
-        box_rule, promo = rules[names]
+        rule = rules.get(names)
+        if rule is None:
+            rule = rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
+        box_rule, promo = rule
         # most class names name no box: the neighbours of the element are looked at only for those that do
         if (box_rule is None and not promo) or _in_running_text(element):
             continue

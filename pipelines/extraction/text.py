@@ -63,7 +63,21 @@ def read_text(element: HtmlElement) -> str:
 def flat_text(element: HtmlElement) -> str:
     """`element.text_content()` with whitespace collapsed (str.split() and `\\s+` agree on what
     whitespace is; split/join is the faster of the two)."""
-    return " ".join(element.text_content().split())
+    return " ".join(text_content(element).split())
+
+
+def text_content(element: HtmlElement) -> str:
+    """`element.text_content()`: an element without children (most links, spans, cells) is its own text,
+    read without the XPath call text_content() makes (a few microseconds, on tens of thousands of
+    elements a page's walks ask for).
+
+    >>> from lxml.html import fragment_fromstring
+    >>> text_content(fragment_fromstring("<a> Hà Nội </a>")), text_content(fragment_fromstring("<a>Hà <b>Nội</b></a>"))
+    (' Hà Nội ', 'Hà Nội')
+    """
+    if len(element) == 0:
+        return element.text or ""
+    return element.text_content()
 
 
 class FlatTexts(dict[HtmlElement, str]):
