@@ -20,10 +20,14 @@ from pipelines.extraction.published import Stamp, parse_stamps
 from pipelines.extraction.signals import PageSignals
 from pipelines.extraction.text import read_text, text_content
 
-DATE_CLASS = class_pattern(r"date|time|publish|ngay-?dang|thoi-?gian|pdate|timestamp|meta")
+DATE_SOURCE = r"date|time|publish|ngay-?dang|thoi-?gian|pdate|timestamp|meta"
+DATE_CLASS = class_pattern(DATE_SOURCE)
 # Today's date in the site header ("time-now", "today") is the day of the visit, not of the article.
 CLOCK_CLASS = class_pattern(r"now|today|current|clock|weather|hom-?nay|lich")
-AUTHOR_CLASS = class_pattern(r"author|byline|tac-?gia|writer|butdanh|but-danh|signature")
+AUTHOR_SOURCE = r"author|byline|tac-?gia|writer|butdanh|but-danh|signature"
+AUTHOR_CLASS = class_pattern(AUTHOR_SOURCE)
+# Either: most class names name neither, and are settled by one search, not two.
+DATE_OR_AUTHOR_CLASS = class_pattern(f"{DATE_SOURCE}|{AUTHOR_SOURCE}")
 # Page furniture around the article: masthead, menus, sidebars, footers. Matched on whole class tokens.
 CHROME_CLASS = class_pattern(
     r"(?:^|[\s_-])(?:header|masthead|top-?bar|topbar|top-?nav|menu|nav|navbar|footer|sidebar|side-?bar|"
@@ -79,7 +83,11 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
         names = f"{element.get('class', '')} {element.get('id', '')}"
         found = classes.get(names)
         if found is None:
-            found = classes[names] = (DATE_CLASS.search(names) is not None, AUTHOR_CLASS.search(names) is not None)
+            found = classes[names] = (
+                (DATE_CLASS.search(names) is not None, AUTHOR_CLASS.search(names) is not None)
+                if DATE_OR_AUTHOR_CLASS.search(names) is not None
+                else (False, False)
+            )
         date_class, author_class = found
         dated = len(scan.dates) < MAX_SPOTS and (tag == "time" or date_class or _own_text_has_date(element))
         authored = len(scan.authors) < MAX_SPOTS and author_class

@@ -28,6 +28,7 @@ BLOCKS = frozenset(
 SKIPPED = frozenset({"script", "style", "noscript", "template"})
 # Punctuation that ends a headline piece; the next piece, in another tag, starts a new word.
 PIECE_END = frozenset(":;,!?|–—")
+HEAD_TIMES = 4  # FlatTexts.longer collapses a beginning this many times the limit long first
 GAP = "\x00"  # a tentative space, kept unless a digit follows
 PIECE_GAP = re.compile(r"\x00(.?)", re.DOTALL)
 
@@ -94,6 +95,27 @@ class FlatTexts(dict[HtmlElement, str]):
         text = flat_text(element)
         self[element] = text
         return text
+
+    def longer(self, element: HtmlElement, limit: int) -> bool:
+        """`len(self[element]) > limit`, without collapsing the whole text of a block far longer than `limit`
+        (a page's wrapper, the article): the collapsed text of a beginning is never longer than the whole's.
+
+        >>> from lxml.html import fragment_fromstring
+        >>> texts = FlatTexts()
+        >>> texts.longer(fragment_fromstring("<div>" + "chữ " * 500 + "</div>"), 600), len(texts)
+        (True, 0)
+        """
+        text = self.get(element)
+        if text is None:
+            raw = text_content(element)
+            if len(raw) > HEAD_TIMES * limit and len(" ".join(raw[: HEAD_TIMES * limit].split())) > limit:
+                return True
+            text = self[element] = " ".join(raw.split())
+        return len(text) > limit
+
+    def equals(self, element: HtmlElement, text: str) -> bool:
+        """`self[element] == text`, a large block told apart by its length."""
+        return not self.longer(element, len(text)) and self[element] == text
 
 
 def words_around(element: HtmlElement) -> bool:
