@@ -102,7 +102,7 @@ class FlatTexts(dict[HtmlElement, str]):
 
         >>> from lxml.html import fragment_fromstring
         >>> texts = FlatTexts()
-        >>> texts.longer(fragment_fromstring("<div>" + "chữ " * 500 + "</div>"), 600), len(texts)
+        >>> texts.longer(fragment_fromstring("<div>" + "chữ " * 1000 + "</div>"), 600), len(texts)
         (True, 0)
         """
         text = self.get(element)
