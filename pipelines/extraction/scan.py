@@ -65,16 +65,22 @@ class PageScan:
     authors: list[Spot] = field(default_factory=list)
 
 
-def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
+def scan_page(tree: HtmlElement, signals: PageSignals, *, dates: bool = True, authors: bool = True) -> PageScan:
+    """The headline's place and the date spots (`dates`), the author spots (`authors`): a page whose declared
+    time or people settle them is not read for them."""
     scan = PageScan()
+    if not (dates or authors):
+        return scan
     headline_key = _headline_key(signals)
+    most_dates = MAX_SPOTS if dates else 0
+    most_authors = MAX_SPOTS if authors else 0
     # (date class, author class) per class/id string: pages repeat a few on many elements
     classes: dict[str, tuple[bool, bool]] = {}
     marks = _Marks()
     teasers: dict[HtmlElement, bool] = {}  # _holds_other_headline per ancestor: the spots of a block share them
     for order, element in enumerate(tree.iter()):
         tag = element.tag  # a comment's tag is a function: neither "h1" nor in SPOT_TAGS
-        if tag == "h1" and scan.headline_order is None:
+        if tag == "h1" and scan.headline_order is None and dates:
             if headline_key is None or fold(read_text(element))[:30] in headline_key:
                 scan.headline_order = order
             continue
@@ -89,8 +95,8 @@ def scan_page(tree: HtmlElement, signals: PageSignals) -> PageScan:
                 else (False, False)
             )
         date_class, author_class = found
-        dated = len(scan.dates) < MAX_SPOTS and (tag == "time" or date_class or _own_text_has_date(element))
-        authored = len(scan.authors) < MAX_SPOTS and author_class
+        dated = len(scan.dates) < most_dates and (tag == "time" or date_class or _own_text_has_date(element))
+        authored = len(scan.authors) < most_authors and author_class
         if not (dated or authored):
             continue
         text = element.get("datetime") if tag == "time" and element.get("datetime") else read_text(element)
