@@ -143,6 +143,7 @@ def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tup
     found: list[tuple[HtmlElement, str]] = []
     if texts is None:
         texts = FlatTexts()
+    headlines: dict[HtmlElement, set[str | None]] = {}  # per block: the links of a list climb to the same ones
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -152,7 +153,7 @@ def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tup
             continue
         block, node = link, link.getparent()
         while node is not None and node.tag not in ("body", "html"):
-            if texts.longer(node, TEASER_MAX_CHARS) or _other_headline(node, href, texts):
+            if texts.longer(node, TEASER_MAX_CHARS) or _other_headline(node, href, texts, headlines):
                 break
             block, node = node, node.getparent()
         if block in seen:
@@ -320,8 +321,13 @@ def _is_headline_text(text: str) -> bool:
     return len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= 5
 
 
-def _other_headline(node: HtmlElement, href: str, texts: FlatTexts) -> bool:
-    return any(a.get("href") != href and _is_headline_text(texts[a]) for a in node.iter("a"))
+def _other_headline(node: HtmlElement, href: str, texts: FlatTexts, known: dict[HtmlElement, set[str | None]]) -> bool:
+    """The block holds a headline link going elsewhere than `href`. `known`: the hrefs of each block's
+    headline links, as found."""
+    hrefs = known.get(node)
+    if hrefs is None:
+        hrefs = known[node] = {a.get("href") for a in node.iter("a") if _is_headline_text(texts[a])}
+    return bool(hrefs) and (len(hrefs) > 1 or href not in hrefs)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
