@@ -56,11 +56,9 @@ __all__ = ["EXTRACTOR_VERSION", "extract"]
 MIN_TEXT_CHARS = 200
 # One extraction makes a Python object for each element of the page and of trafilatura's copies (some
 # hundred thousand, nearly all freed by reference counting): at Python's 700 allocations a collection,
-# the collector runs hundreds of times a page over objects that are not garbage. 10,000 kept ~5 % of the
-# time, 100,000 another ~5 % on the Zyte pages (30,000 most of that; a million no more); garbage that
-# reference counting frees is freed as soon, whatever the threshold. The threshold is the caller's again
-# when extract() returns.
-COLLECT_EVERY = 100_000
+# the collector runs hundreds of times a page over objects that are not garbage. 10,000 keeps ~5 % of the
+# time; the threshold is the caller's again when extract() returns.
+COLLECT_EVERY = 10_000
 
 
 def extract(
