@@ -19,6 +19,8 @@ PATTERNS = {
     "chrome": scan.CHROME_CLASS,
     "promo": rules.PROMO_CLASS,
     "box": rules.ANY_BOX_CLASS,
+    "box or promo": rules.BOX_OR_PROMO_CLASS,
+    "date or author": scan.DATE_OR_AUTHOR_CLASS,
     "lead": metadata.LEAD_CLASS,
     "source": metadata.SOURCE_CLASS,
     "caption": passages.CAPTION_CLASS,
@@ -50,3 +52,18 @@ def test_a_class_pattern_matches_what_ignorecase_matches(kind: str) -> None:
 def test_upper_case_in_a_class_pattern_is_refused() -> None:
     with pytest.raises(ValueError, match="lower case"):
         class_pattern(r"Date|\S+")
+
+
+@pytest.mark.parametrize(
+    ("either", "one", "other"),
+    [
+        (rules.BOX_OR_PROMO_CLASS, rules.ANY_BOX_CLASS, rules.PROMO_CLASS),
+        (scan.DATE_OR_AUTHOR_CLASS, scan.DATE_CLASS, scan.AUTHOR_CLASS),
+    ],
+)
+def test_a_joined_class_pattern_matches_where_one_of_its_parts_does(
+    either: ClassPattern, one: ClassPattern, other: ClassPattern
+) -> None:
+    # the walks skip both parts where the joined pattern finds nothing
+    differ = [n for n in NAMES if (either.search(n) is None) != (one.search(n) is None and other.search(n) is None)]
+    assert not differ, differ[:5]

@@ -7,9 +7,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from pipelines.extraction.article_time import declared_time, find_published
 from pipelines.extraction.extract import extract
+from pipelines.extraction.page_tree import parse_page
 from pipelines.extraction.published import parse_stamps
+from pipelines.extraction.scan import scan_page
+from pipelines.extraction.signals import read_signals
 from tests.extract_fixtures.layouts import CLOCK, MOST_READ, PUBLISHED_SHOWN, URL, article_ld, news_page
+from tests.gate.corpus import all_pages
 
 VN = timezone(timedelta(hours=7))
 SHOWN = datetime(2025, 3, 11, 7, 45, tzinfo=VN)
@@ -109,3 +114,34 @@ def _sidebar() -> str:
         for i, (title, day) in enumerate(MOST_READ)
     )
     return f'<div class="col-left"><h3>Tin mới</h3><ul class="list">{items}</ul></div>'
+
+
+@pytest.mark.parametrize(
+    ("declared", "settled"),
+    [
+        ("2025-03-11T07:45:00+07:00", datetime(2025, 3, 11, 7, 45, tzinfo=VN)),
+        ("2025-03-11", None),  # a day: the time shown that day may complete it
+        ("3/4/2024 7:12:35 AM", None),  # read two ways: the date the page shows decides
+        ("không rõ", None),
+    ],
+)
+def test_a_declared_time_settles_the_date_without_the_page(declared: str, settled: datetime | None) -> None:
+    """When it does, the page's date spots are not read: find_published would give the same time."""
+    page = news_page(json_ld=article_ld(datePublished=declared))
+    tree = parse_page(page)
+    signals = read_signals(tree, URL)
+    assert declared_time(signals, None) == settled
+    if settled is not None:
+        assert find_published(signals, scan_page(tree, signals), None) == settled
+    assert scan_page(tree, signals, dates=False).dates == []
+
+
+def test_a_page_read_for_its_authors_only_finds_the_same_authors() -> None:
+    for page in all_pages()[::4]:
+        tree = parse_page(page.html())
+        if tree is None:
+            continue
+        signals = read_signals(tree, page.url)
+        both, authors = scan_page(tree, signals), scan_page(tree, signals, dates=False)
+        assert (authors.authors, authors.dates, authors.headline_order) == (both.authors, [], None)
+        assert scan_page(tree, signals, authors=False).dates == both.dates

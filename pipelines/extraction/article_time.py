@@ -41,6 +41,16 @@ def find_published(signals: PageSignals, scan: PageScan, fetched_at: datetime | 
     return shown_stamps[0].value if shown_stamps else None
 
 
+def declared_time(signals: PageSignals, fetched_at: datetime | None) -> datetime | None:
+    """What `find_published` gives whatever the page shows: the first declared date, when it reads one way
+    only and has a time of day. None when the shown dates may decide (or there is no declared date)."""
+    for value in _declared_values(signals):
+        readings = [r for r in parse_stamps(value) if _plausible(r.value, fetched_at)]
+        if readings:
+            return readings[0].value if len(readings) == 1 and readings[0].has_time else None
+    return None
+
+
 def _near_headline(spots: list[Spot], headline: int | None) -> list[Spot]:
     """Dates by the headline, nearest first; all of them in page order when there is no headline."""
     if headline is None:
@@ -50,12 +60,14 @@ def _near_headline(spots: list[Spot], headline: int | None) -> list[Spot]:
     return sorted(after, key=lambda s: s.order) + sorted(before, key=lambda s: -s.order)
 
 
-def _declared(signals: PageSignals, shown: list[Stamp], fetched_at: datetime | None) -> list[Stamp]:
+def _declared_values(signals: PageSignals) -> list[str]:
     raw = [signals.ld_article.get("datePublished")] if signals.ld_article else []
+    return [value for value in [*raw, *signals.published_meta] if isinstance(value, str)]
+
+
+def _declared(signals: PageSignals, shown: list[Stamp], fetched_at: datetime | None) -> list[Stamp]:
     stamps = []
-    for value in [*raw, *signals.published_meta]:
-        if not isinstance(value, str):
-            continue
+    for value in _declared_values(signals):
         readings = [r for r in parse_stamps(value) if _plausible(r.value, fetched_at)]
         if len(readings) > 1:
             shown_days = {s.value.astimezone(VIETNAM).date() for s in shown}

@@ -27,10 +27,9 @@ CONTENT_CHARS = 200  # a block this long is more article (or another one), not a
 
 def declared_authors(signals: PageSignals, scan: PageScan, tokens: set[str]) -> tuple[str, ...]:
     """People from JSON-LD, else from the article's author-marked blocks."""
-    if signals.ld_article:
-        people = people_in(ld_people(signals.ld_article.get("author")), tokens)
-        if people:
-            return people
+    people = ld_authors(signals, tokens)
+    if people:
+        return people
     for spot in scan.authors:
         if spot.foreign:
             continue
@@ -38,6 +37,11 @@ def declared_authors(signals: PageSignals, scan: PageScan, tokens: set[str]) -> 
         if people:
             return people
     return ()
+
+
+def ld_authors(signals: PageSignals, tokens: set[str]) -> tuple[str, ...]:
+    """The people the page's JSON-LD article names: when there are any, the page's blocks are not read."""
+    return people_in(ld_people(signals.ld_article.get("author")), tokens) if signals.ld_article else ()
 
 
 def meta_authors(signals: PageSignals, tokens: set[str]) -> tuple[str, ...]:

@@ -11,9 +11,17 @@ Mutates the tree it is given; returns the names of the rules used.
 
 from __future__ import annotations
 
+from lxml.etree import Element
 from lxml.html import HtmlElement
 
-from pipelines.extraction.rules import ANY_BOX_CLASS, ANY_BOX_TITLE, BOX_CLASSES, BOX_TITLES, PROMO_CLASS
+from pipelines.extraction.rules import (
+    ANY_BOX_CLASS,
+    ANY_BOX_TITLE,
+    BOX_CLASSES,
+    BOX_OR_PROMO_CLASS,
+    BOX_TITLES,
+    PROMO_CLASS,
+)
 from pipelines.extraction.text import FlatTexts, flat_text, words_around
 
 INLINE = frozenset({"b", "strong", "em", "i", "u", "span", "font", "a", "small", "mark", "label"})
@@ -57,30 +65,32 @@ def _boxes(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
     found = []
     # A page repeats a few class names (and short texts) on thousands of elements: each is matched once.
     rules: dict[str, tuple[str | None, bool]] = {}
-    titles: dict[str, str | None] = {}
-    for element in tree.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue
+    titles: dict[str, str | None] = {}  # by the text as written: most repeat as they are
+    for element in tree.iter(Element):  # elements only, picked inside lxml
         text = element.text
-        if text and len(text) <= 60:
-            heading = " ".join(text.split())
-            if heading:
-                if heading not in titles:
-                    titles[heading] = _title_rule(heading)
-                title_rule = titles[heading]
-                if title_rule is not None and (box := _box_of_heading(element, heading, texts)) is not None:
+        if text and len(text) <= 60 and not text.isspace():  # str.split() and isspace() agree on whitespace
+            if text not in titles:
+                titles[text] = _title_rule(" ".join(text.split()))
+            title_rule = titles[text]
+            if title_rule is not None:
+                box = _box_of_heading(element, " ".join(text.split()), texts)
+                if box is not None:
                     found.append((box, title_rule))
                     continue
         classes, ids = element.get("class"), element.get("id")
-        if not (classes or ids) or tag in KEEP:
+        if not (classes or ids) or element.tag in KEEP:
             continue
         names = f"{classes or ''} {ids or ''}"
         if len(names) <= 4:
             continue
-        if names not in rules:
-            rules[names] = (_class_rule(names), PROMO_CLASS.search(names) is not None)
-        box_rule, promo = rules[names]
+        rule = rules.get(names)
+        if rule is None:
+            rule = rules[names] = (
+                (_class_rule(names), PROMO_CLASS.search(names) is not None)
+                if BOX_OR_PROMO_CLASS.search(names) is not None
+                else (None, False)
+            )
+        box_rule, promo = rule
         # most class names name no box: the neighbours of the element are looked at only for those that do
         if (box_rule is None and not promo) or _in_running_text(element):
             continue
@@ -113,15 +123,15 @@ def _in_running_text(element: HtmlElement) -> bool:
 def _promo(element: HtmlElement, texts: FlatTexts) -> bool:
     """A promotion card (book, product, booking, app): small, and holding a link, a button or a price
     rather than being the article."""
-    length = len(texts[element])
-    if length > PROMO_MAX_CHARS or element.find(".//h1") is not None:
+    if texts.longer(element, PROMO_MAX_CHARS) or element.find(".//h1") is not None:
         return False
+    length = len(texts[element])
     return length <= 300 or element.find(".//a") is not None or _has_form(element)
 
 
 def _box_of_heading(element: HtmlElement, heading: str, texts: FlatTexts) -> HtmlElement | None:
     block = element
-    while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts[parent] == heading:
+    while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts.equals(parent, heading):
         block = parent
     rest = len(texts[block]) - len(heading)
     if rest > 0:
@@ -145,9 +155,9 @@ def _box_of_heading(element: HtmlElement, heading: str, texts: FlatTexts) -> Htm
 
 
 def _small_box(element: HtmlElement, texts: FlatTexts) -> bool:
-    length = len(texts[element])
-    if length > MAX_BOX_CHARS or element.find(".//h1") is not None:
+    if texts.longer(element, MAX_BOX_CHARS) or element.find(".//h1") is not None:
         return False
+    length = len(texts[element])
     # Short bars go whatever they hold; longer boxes only when made of links or a form.
     return length <= 300 or _has_form(element) or _link_share(element, length, texts) >= MIN_LINK_SHARE
 
@@ -193,7 +203,7 @@ def _cards(tree: HtmlElement, texts: FlatTexts) -> list[tuple[HtmlElement, str]]
         if words < LINK_LINE_WORDS or not _goes_elsewhere(link):
             continue
         block = link
-        while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts[parent] == text:
+        while (parent := block.getparent()) is not None and parent.tag not in KEEP and texts.equals(parent, text):
             block = parent
         if block is not link and block.tag in CARD_TAGS and block.find(".//img") is None:
             if _amid_prose(block, prose, texts):
@@ -245,7 +255,7 @@ def _standalone_headline(block: HtmlElement, texts: FlatTexts) -> bool:
         if len(text.split()) < HEADLINE_WORDS:
             continue
         holder = link
-        while (parent := holder.getparent()) is not None and parent is not block and texts[parent] == text:
+        while (parent := holder.getparent()) is not None and parent is not block and texts.equals(parent, text):
             holder = parent
         if not words_around(holder):
             return True

@@ -7,8 +7,8 @@ once and every step shares that tree:
 0. page_tree parses it (load_html's steps, elements whose class lxml picks without calling Python);
 1. signals: what the page declares (JSON-LD, meta tags, <title>, <h1>); when that alone rules out an
    article (page_kind.settled: an error page, a home page URL declared a website), nothing more is done;
-2. scan: the headline's place, date and author blocks with where they stand; teaser blocks —
-   all read before anything is removed;
+2. scan: the headline's place, date and author blocks with where they stand (unless the page's declared
+   time and people settle them); teaser blocks — all read before anything is removed;
 3. boxes: related lists, teaser cards, promotion, share and comment blocks leave the tree;
 4. main_text: trafilatura's cascade finds the main text (readability only where it can matter);
    location finds it again in the page; passages puts back the prose trafilatura skipped inside the
@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from pipelines.extraction.article import Article
-from pipelines.extraction.article_time import find_published
-from pipelines.extraction.authors import byline_after_body, declared_authors, meta_authors
+from pipelines.extraction.article_time import declared_time, find_published
+from pipelines.extraction.authors import byline_after_body, declared_authors, ld_authors, meta_authors
 from pipelines.extraction.body import clean_body, drop_title, is_vietnamese
 from pipelines.extraction.boxes import prune_boxes
 from pipelines.extraction.bylines import dateline_credit, fold, is_site_name
@@ -95,11 +95,16 @@ def _extract(html: str, url: str, fetched_at: datetime | None, templates: SiteTe
     if settled(page) is not None:  # an error page, or a listing whatever its text: no extraction
         return None
     tokens = site_tokens(signals)
-    scan = scan_page(tree, signals)
+    # What the page declares may settle the time and the people; what it shows is read for the rest.
+    published_at = declared_time(signals, fetched_at)
+    declared = ld_authors(signals, tokens)
+    scan = scan_page(tree, signals, dates=published_at is None, authors=not declared)
+    if published_at is None:
+        published_at = find_published(signals, scan, fetched_at)
+    if not declared:
+        declared = declared_authors(signals, scan, tokens)
     texts = FlatTexts()  # block texts of the tree as loaded: shared until prune_boxes removes the first box
     teasers = teaser_blocks(tree, texts)
-    published_at = find_published(signals, scan, fetched_at)
-    declared = declared_authors(signals, scan, tokens)
     neighbours: list[str] = []
     prune_boxes(tree, neighbours, texts)
     # A page declaring itself no article (page.score < 0) is most likely a listing: its text is weighed

@@ -15,7 +15,7 @@ from pipelines.extraction.article import Image
 from pipelines.extraction.bylines import split_photo_credit
 from pipelines.extraction.location import norm
 from pipelines.extraction.signals import resolve
-from pipelines.extraction.text import read_text
+from pipelines.extraction.text import FlatTexts, read_text
 
 CAPTION_CLASS = re.compile(r"caption|chu-?thich|chuthich|img-desc|image-desc|photo-desc|desc|credit", re.I)
 SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src")
@@ -32,12 +32,13 @@ def find_images(container: HtmlElement | None, base_url: str) -> tuple[list[Imag
     images: list[Image] = []
     printed: list[str] = []
     seen: set[str] = set()
+    texts = FlatTexts()  # photos of one gallery share their blocks
     for img in container.iter("img"):
         src = _source(img, base_url)
         if not src or src in seen or _is_icon(img) or _links_elsewhere(img, base_url):
             continue
         seen.add(src)
-        text = _caption(img, container)
+        text = _caption(img, container, texts)
         caption, credit = split_photo_credit(text) if text else ("", None)
         images.append(Image(src=src, caption=caption or None, credit=credit))
         printed.append(text)
@@ -71,11 +72,11 @@ def _is_icon(img: HtmlElement) -> bool:
     return False
 
 
-def _caption(img: HtmlElement, container: HtmlElement) -> str:
+def _caption(img: HtmlElement, container: HtmlElement, texts: FlatTexts) -> str:
     node: HtmlElement | None = img
     for _ in range(4):
         node = node.getparent() if node is not None else None
-        if node is None or node is container.getparent() or len(norm(node.text_content())) > MAX_PHOTO_BLOCK:
+        if node is None or node is container.getparent() or texts.longer(node, MAX_PHOTO_BLOCK):
             break
         if node.tag == "figure":
             captions = node.findall(".//figcaption")
@@ -85,7 +86,7 @@ def _caption(img: HtmlElement, container: HtmlElement) -> str:
                 text = read_text(element)
                 if 0 < len(text) <= MAX_CAPTION_CHARS:
                     return text
-        if node.tag in BLOCK_TAGS and len(norm(node.text_content())) == 0:
+        if node.tag in BLOCK_TAGS and not texts[node]:
             following = node.getnext()
             if following is not None:
                 text = _italic_line(following)

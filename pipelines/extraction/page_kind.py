@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.bylines import fold
 from pipelines.extraction.signals import PageSignals, resolve, split_url
-from pipelines.extraction.text import FlatTexts, words_around
+from pipelines.extraction.text import FlatTexts, text_content, words_around
 
 TOKEN = re.compile(r"\w+")
 TEASER_MAX_CHARS = 600  # headline + summary; a block longer than this is not one teaser
@@ -123,12 +123,12 @@ def _beside_headline(element: HtmlElement, texts: FlatTexts) -> bool:
     node = element
     for _ in range(TEASER_REACH):
         node = node.getparent()
-        if node is None or node.tag in ("body", "html") or len(texts[node]) > TEASER_MAX_CHARS:
+        if node is None or node.tag in ("body", "html") or texts.longer(node, TEASER_MAX_CHARS):
             return False
         for link in node.iter("a"):
             if not (element is link or element in link.iterancestors()) and _is_headline_text(texts[link]):
                 holder = link
-                while (up := holder.getparent()) is not None and up is not node and texts[up] == texts[link]:
+                while (up := holder.getparent()) is not None and up is not node and texts.equals(up, texts[link]):
                     holder = up
                 if _standalone(holder):
                     return True
@@ -143,6 +143,7 @@ def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tup
     found: list[tuple[HtmlElement, str]] = []
     if texts is None:
         texts = FlatTexts()
+    headlines: dict[HtmlElement, set[str | None]] = {}  # per block: the links of a list climb to the same ones
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -152,7 +153,7 @@ def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tup
             continue
         block, node = link, link.getparent()
         while node is not None and node.tag not in ("body", "html"):
-            if len(texts[node]) > TEASER_MAX_CHARS or _other_headline(node, href, texts):
+            if texts.longer(node, TEASER_MAX_CHARS) or _other_headline(node, href, texts, headlines):
                 break
             block, node = node, node.getparent()
         if block in seen:
@@ -166,7 +167,7 @@ def teaser_blocks(tree: HtmlElement, texts: FlatTexts | None = None) -> list[tup
             continue
         if block.tag in HEADINGS or block is link:
             summary = block.getnext()
-            if summary is not None and summary.find(".//a") is None and len(texts[summary]) < TEASER_MAX_CHARS:
+            if summary is not None and summary.find(".//a") is None and not texts.longer(summary, TEASER_MAX_CHARS - 1):
                 text += " " + texts[summary]
         found.append((block, text))
     return found
@@ -305,7 +306,7 @@ def _links_to_page(tree: HtmlElement, label: str, url: str) -> bool:
     key, here = fold(label), split_url(url).path.rstrip("/")
     for link in tree.iter("a"):
         href = link.get("href")
-        if href and fold(link.text_content()) == key and split_url(resolve(url, href) or "").path.rstrip("/") == here:
+        if href and fold(text_content(link)) == key and split_url(resolve(url, href) or "").path.rstrip("/") == here:
             return True
     return False
 
@@ -320,8 +321,13 @@ def _is_headline_text(text: str) -> bool:
     return len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= 5
 
 
-def _other_headline(node: HtmlElement, href: str, texts: FlatTexts) -> bool:
-    return any(a.get("href") != href and _is_headline_text(texts[a]) for a in node.iter("a"))
+def _other_headline(node: HtmlElement, href: str, texts: FlatTexts, known: dict[HtmlElement, set[str | None]]) -> bool:
+    """The block holds a headline link going elsewhere than `href`. `known`: the hrefs of each block's
+    headline links, as found."""
+    hrefs = known.get(node)
+    if hrefs is None:
+        hrefs = known[node] = {a.get("href") for a in node.iter("a") if _is_headline_text(texts[a])}
+    return bool(hrefs) and (len(hrefs) > 1 or href not in hrefs)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

@@ -76,12 +76,31 @@ def logos(tree: HtmlElement, most: int = MASTHEAD_LOGOS) -> list[HtmlElement]:
     inside an element whose class or id does. (The XPath `//a[contains(@class,'logo') or …]|//img[…]
     |//*[…]//img` gives the same, but scans the whole page three times, where this stops at the masthead.)"""
     found = []
+    under: dict[HtmlElement, bool] = {}  # whether an element or one above it says "logo": images share ancestors
     for element in tree.iter("a", "img"):
-        if _says_logo(element) or (element.tag == "img" and any(_says_logo(up) for up in element.iterancestors())):
+        if _says_logo(element) or (element.tag == "img" and _under_logo(element, under)):
             found.append(element)
             if len(found) == most:
                 break
     return found
+
+
+def _under_logo(img: HtmlElement, under: dict[HtmlElement, bool]) -> bool:
+    """An ancestor of `img` says "logo"; `under` keeps the answer for every element passed on the way up."""
+    passed = []
+    answer = False
+    for up in img.iterancestors():
+        known = under.get(up)
+        if known is not None:
+            answer = known
+            break
+        passed.append(up)
+        if _says_logo(up):
+            answer = True
+            break
+    for node in passed:
+        under[node] = answer
+    return answer
 
 
 def _says_logo(element: HtmlElement) -> bool:
@@ -122,8 +141,10 @@ def read_signals(tree: HtmlElement, url: str) -> PageSignals:
     signals.title_tag = node_text(title) if title is not None else ""
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if not key:
+            continue
         content = clean_text(meta.get("content"))
-        if not key or not content:
+        if not content:
             continue
         if key == "og:title" and not signals.og_title:
             signals.og_title = content
