@@ -33,6 +33,7 @@ from pipelines.extraction.main_text import (
     page_text_bound,
     raw_prunes,
     readability_bound,
+    recall_retry,
 )
 from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import Page, all_pages
@@ -91,6 +92,27 @@ def test_the_comparison_is_trafilaturas_on_every_gate_page() -> None:
         again = copy(body)
         theirs = external.compare_extraction(backup, copy(tree), body, text, options)
         ours = compare_extraction(lambda raw=tree: tree_cleaning(copy(raw), options), copy(tree), again, text, options)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_recall_retry_main_text_repeats_is_trafilaturas() -> None:
+    """recall_retry repeats _recall_retry and the _extract_and_compare it calls: a new release that changes
+    either shows here."""
+    source = inspect.getsource(core._recall_retry) + inspect.getsource(core._extract_and_compare)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "f83f9c71197d6b76"
+
+
+def test_the_recall_retry_is_trafilaturas_on_every_gate_page() -> None:
+    """recall_retry (content.py's extractor, no backup of the cleaned tree) finds what _recall_retry finds,
+    whether or not the page reaches the recall escalation, and leaves the tree as it was."""
+    for page, tree in gate_trees():
+        options = Extractor(output_format="python", comments=False, url=page.url)
+        options.focus = "recall"
+        before = tostring(tree)
+        ours = recall_retry(tree, options, page.url)
+        assert tostring(tree) == before, page.key
+        theirs = core._recall_retry(tree, options, page.url)
         assert ours[1] == theirs[1], page.key
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
 

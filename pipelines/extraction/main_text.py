@@ -21,8 +21,9 @@ on every page of the gate's corpora; the recall escalation and baseline rescue r
 The rest is trafilatura's work, less of it: the raw-tree prunes, the only steps that change the tree rather
 than a copy, run on a copy of it (as in bare_extraction) only on a page where one of them removes something;
 the tree is otherwise only read: main_text mutates nothing it is given. The main extractor is content.py's (the
-same, its XPaths matched in Python); compare_extraction and _prepare_tree are repeated here without the copy
-of the cleaned tree that only justext reads (made when justext runs). Their sources are pinned by hash.
+same, its XPaths matched in Python, in the recall retry too); compare_extraction, _prepare_tree and the recall
+retry are repeated here without the copy of the cleaned tree that only justext reads (made when justext runs).
+Their sources are pinned by hash.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from trafilatura.core import (
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _recall_retry,
 )
 from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
@@ -133,13 +133,22 @@ def _sequence(
     if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and _covers_little(text, tree):
         r_options = copy(options)
         r_options.focus = "recall"
-        r_body, r_text = _recall_retry(tree, r_options, url)
+        r_body, r_text = recall_retry(tree, r_options, url)
         j_body, j_text = justext_rescue(copy(tree), options)
         if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(text):
             body, text = j_body, j_text
         elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def recall_retry(tree: HtmlElement, r_options: Extractor, url: str) -> tuple[_Element, str]:
+    """trafilatura.core._recall_retry: stages 1-2 again in recall mode, as _sequence runs them (content.py's
+    extractor, the cleaned tree for justext made when justext runs: trafilatura copies it on every retry).
+    `tree` is only read."""
+    cleaned = convert_tags(tree_cleaning(copy(tree), r_options), r_options, url)
+    body, text = extract_content(cleaned, r_options)
+    return compare_extraction(lambda: tree_cleaning(copy(tree), r_options), copy(tree), body, text, r_options)
 
 
 def compare_extraction(
