@@ -28,6 +28,8 @@ from pipelines.extraction.main_text import (
     SUSPECT_CHARS,
     cleaned_text_bound,
     compare_extraction,
+    justext_rescue,
+    justext_stoplist,
     main_text,
     may_select,
     page_text_bound,
@@ -113,6 +115,24 @@ def test_the_recall_retry_is_trafilaturas_on_every_gate_page() -> None:
         ours = recall_retry(tree, options, page.url)
         assert tostring(tree) == before, page.key
         theirs = core._recall_retry(tree, options, page.url)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_justext_main_text_repeats_is_trafilaturas() -> None:
+    """justext_rescue repeats trafilatura's, with try_justext and the stoplist jt_stoplist_init builds: a new
+    release that changes any of them shows here."""
+    source = inspect.getsource(external.justext_rescue) + inspect.getsource(external.try_justext)
+    source += inspect.getsource(external.jt_stoplist_init)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "e37e06660fb74716"
+
+
+def test_justext_is_trafilaturas_on_every_gate_page() -> None:
+    """The same words as trafilatura's stoplist, held as a frozenset; the same paragraphs on every page."""
+    assert justext_stoplist() == frozenset(external.JT_STOPLIST or external.jt_stoplist_init())
+    options = Extractor(output_format="python", comments=False)
+    for page, tree in gate_trees():
+        ours, theirs = justext_rescue(copy(tree), options), external.justext_rescue(copy(tree), options)
         assert ours[1] == theirs[1], page.key
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
 

@@ -30,11 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from copy import copy
+from functools import cache
 from importlib import import_module
 
-from lxml.etree import Element, XPath, _Element, tostring
+from justext.core import ParagraphMaker, classify_paragraphs, revise_paragraph_classification
+from justext.utils import get_stoplist
+from lxml.etree import Element, SubElement, XPath, _Element, tostring
 from lxml.html import HtmlElement
-from trafilatura import readability_lxml, xpaths  # their regexes and XPath lists, used as they are
+from trafilatura import external, readability_lxml, settings, xpaths  # their logger, stoplists, regexes and XPaths
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -47,7 +50,7 @@ from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
     _prefer_readability,
-    justext_rescue,
+    basic_cleaning,
     sanitize_tree,
     try_readability,
 )
@@ -182,6 +185,36 @@ def compare_extraction(
     if use_readability:
         body, text = sanitize_tree(body, options)  # type: ignore[arg-type]
     return body, text
+
+
+def justext_rescue(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """trafilatura.external.justext_rescue (and the try_justext it calls), the stoplist of every language held
+    as a frozenset: trafilatura's is a tuple of 150,000 words, which justext's lru_cache on define_stoplist
+    hashes again on every call (about 4 ms, a quarter of justext's time on a news page); a frozenset keeps its
+    hash, and define_stoplist makes the same set of it. `tree` is cleaned in place, as there."""
+    tree = basic_cleaning(tree)
+    result_body = Element("body")
+    if options.lang in settings.JUSTEXT_LANGUAGES:
+        stoplist = get_stoplist(settings.JUSTEXT_LANGUAGES[options.lang])
+    else:
+        stoplist = justext_stoplist()
+    try:
+        paragraphs = ParagraphMaker.make_paragraphs(tree)
+        classify_paragraphs(paragraphs, stoplist, 50, 150, 0.1, 0.2, 0.25, True)
+        revise_paragraph_classification(paragraphs, 150)
+    except Exception as err:  # noqa: BLE001 (what try_justext does)
+        external.LOGGER.error("justext %s %s", err, options.url)
+    else:
+        for paragraph in paragraphs:
+            if not paragraph.is_boilerplate:
+                SubElement(result_body, "p").text = paragraph.text
+    return result_body, trim(" ".join(result_body.itertext()))
+
+
+@cache
+def justext_stoplist() -> frozenset[str]:
+    """trafilatura's stoplist of every justext language (built once, as there), as a frozenset."""
+    return frozenset(external.JT_STOPLIST or external.jt_stoplist_init())
 
 
 def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
