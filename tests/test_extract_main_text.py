@@ -8,14 +8,16 @@ changes an internal it calls, or when the skip drops a page readability or juste
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
+import math
 from collections.abc import Iterator
 from copy import copy
 
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, tostring
-from trafilatura import core, external, main_extractor, readability_lxml, xpaths
+from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.htmlprocessing import tree_cleaning
 from trafilatura.settings import Extractor
@@ -26,6 +28,7 @@ from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
     RAW_PRUNES,
     SUSPECT_CHARS,
+    _covers_little,
     cleaned_text_bound,
     compare_extraction,
     justext_rescue,
@@ -135,6 +138,48 @@ def test_justext_is_trafilaturas_on_every_gate_page() -> None:
         ours, theirs = justext_rescue(copy(tree), options), external.justext_rescue(copy(tree), options)
         assert ours[1] == theirs[1], page.key
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_html2txt_main_text_repeats_is_trafilaturas() -> None:
+    """_covers_little repeats html2txt on the copy it cleans for justext, reasoning about what BASIC_CLEAN_XPATH
+    reads: a new release that changes html2txt, its walk, its cleaning or that XPath shows here."""
+    baseline = importlib.import_module("trafilatura.baseline")  # the package exports a function called baseline
+    source = inspect.getsource(baseline.html2txt) + inspect.getsource(baseline._spaced_text)
+    source += inspect.getsource(baseline.basic_cleaning) + settings.BASIC_CLEAN_XPATH.path
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "cc67269045c48725"
+
+
+def test_the_escalation_check_is_html2txts_on_every_gate_page() -> None:
+    """_covers_little holds where html2txt's text is long enough, on either side of the share, and gives
+    justext the tree justext_rescue would clean; the tree it is given stays as it was."""
+    for page, tree in gate_trees():
+        before = tostring(tree)
+        share = core.ESCALATION_PAGE_SHARE * len(html2txt(tree))
+        longest = max(math.ceil(share) - 1, 0)  # the longest text that covers little
+        for length in (longest, longest + 1):
+            cleaned = _covers_little("x" * length, tree)
+            assert (cleaned is not None) == (length < share), page.key
+            if cleaned is not None:
+                assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree))), page.key
+        assert tostring(tree) == before, page.key
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><head><title>t</title><script>x</script></head><body><p>a</p><p>b c d e f g</p></body></html>",
+        "<html><body class='onetrust'><p>a</p><p>b c d e f g</p><footer>h</footer></body></html>",
+        "<div><p>a</p><p>b c d e f g</p></div><aside>h</aside>",
+    ],
+)
+def test_the_escalation_check_is_html2txts(html: str) -> None:
+    """Where the body goes with the cleaning justext's copy gets, and where there is no body."""
+    tree = document_fromstring(html)
+    for length in (0, 2, 3):
+        cleaned = _covers_little("x" * length, tree)
+        assert (cleaned is not None) == (length < core.ESCALATION_PAGE_SHARE * len(html2txt(tree)))
+        if cleaned is not None:
+            assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree)))
 
 
 def _readability_length(tree: HtmlElement) -> int:

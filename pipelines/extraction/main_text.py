@@ -38,7 +38,7 @@ from justext.utils import get_stoplist
 from lxml.etree import Element, SubElement, XPath, _Element, tostring
 from lxml.html import HtmlElement
 from trafilatura import external, readability_lxml, settings, xpaths  # their logger, stoplists, regexes and XPaths
-from trafilatura.baseline import baseline, html2txt
+from trafilatura.baseline import _spaced_text, baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_JUSTEXT_RATIO,
@@ -133,11 +133,11 @@ def _sequence(
             body, text = b_body, b_text
 
     # recall escalation: a short text covering little of the page is retried in recall mode
-    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and _covers_little(text, tree):
+    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and (cleaned := _covers_little(text, tree)) is not None:
         r_options = copy(options)
         r_options.focus = "recall"
         r_body, r_text = recall_retry(tree, r_options, url)
-        j_body, j_text = justext_rescue(copy(tree), options)
+        j_body, j_text = _justext(cleaned, options)  # justext_rescue(copy(tree), options), the copy cleaned already
         if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(text):
             body, text = j_body, j_text
         elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
@@ -192,7 +192,11 @@ def justext_rescue(tree: HtmlElement, options: Extractor) -> tuple[_Element, str
     as a frozenset: trafilatura's is a tuple of 150,000 words, which justext's lru_cache on define_stoplist
     hashes again on every call (about 4 ms, a quarter of justext's time on a news page); a frozenset keeps its
     hash, and define_stoplist makes the same set of it. `tree` is cleaned in place, as there."""
-    tree = basic_cleaning(tree)
+    return _justext(basic_cleaning(tree), options)
+
+
+def _justext(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """justext_rescue after its basic_cleaning of `tree`."""
     result_body = Element("body")
     if options.lang in settings.JUSTEXT_LANGUAGES:
         stoplist = get_stoplist(settings.JUSTEXT_LANGUAGES[options.lang])
@@ -301,13 +305,26 @@ def cleaned_text_bound(tree: HtmlElement) -> int:
     return bound
 
 
-def _covers_little(text: str, tree: HtmlElement) -> bool:
-    """`len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, html2txt (a copy of the tree, its cleaning
-    and a walk that spaces every block) only when the page's text can be long enough for it to hold."""
+def _covers_little(text: str, tree: HtmlElement) -> HtmlElement | None:
+    """Where `len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, a copy of the tree as justext_rescue
+    cleans it (basic_cleaning), for justext; None elsewhere. html2txt (a copy of the tree, its cleaning and a
+    walk that spaces every block) runs only when the page's text can be long enough for it to hold, and on a
+    copy of that cleaned body: html2txt cleans the body alone, the same elements of it (BASIC_CLEAN_XPATH
+    reads only an element's own tag and attributes) unless the body itself goes, where html2txt runs as is.
+    The cleaning is most of the cost of either (a regular expression on every element's @class and @id)."""
     for bound in (page_text_bound, cleaned_text_bound):  # the cheaper first
         if len(text) >= ESCALATION_PAGE_SHARE * bound(tree):
-            return False
-    return len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+            return None
+    cleaned = copy(tree)
+    body = cleaned.find(".//body")
+    basic_cleaning(cleaned)
+    if body is None:  # html2txt then takes the whole tree for the body
+        page = _spaced_text(copy(cleaned))
+    elif any(ancestor is cleaned for ancestor in body.iterancestors()):
+        page = _spaced_text(copy(body))  # it spaces the blocks in place: justext reads them unspaced
+    else:
+        page = html2txt(tree)
+    return cleaned if len(text) < ESCALATION_PAGE_SHARE * len(page) else None
 
 
 def _suspect(body: _Element, text: str, options: Extractor, declared_body: int, tree: HtmlElement) -> bool:
