@@ -22,8 +22,9 @@ The rest is trafilatura's work, less of it: the raw-tree prunes, the only steps 
 than a copy, run on a copy of it (as in bare_extraction) only on a page where one of them removes something;
 the tree is otherwise only read: main_text mutates nothing it is given. The main extractor is content.py's (the
 same, its XPaths matched in Python, in the recall retry too); compare_extraction, _prepare_tree and the recall
-retry are repeated here without the copy of the cleaned tree that only justext reads (made when justext runs).
-Their sources are pinned by hash.
+retry are repeated here without the copy of the cleaned tree that only justext reads (made when justext runs),
+justext_rescue with its stoplist held as a frozenset, and the escalation's html2txt on the copy it cleans for
+justext. Their sources are pinned by hash.
 """
 
 from __future__ import annotations
