@@ -164,24 +164,6 @@ def test_the_escalation_check_is_html2txts_on_every_gate_page() -> None:
         assert tostring(tree) == before, page.key
 
 
-@pytest.mark.parametrize(
-    "html",
-    [
-        "<html><head><title>t</title><script>x</script></head><body><p>a</p><p>b c d e f g</p></body></html>",
-        "<html><body class='onetrust'><p>a</p><p>b c d e f g</p><footer>h</footer></body></html>",
-        "<div><p>a</p><p>b c d e f g</p></div><aside>h</aside>",
-    ],
-)
-def test_the_escalation_check_is_html2txts(html: str) -> None:
-    """Where the body goes with the cleaning justext's copy gets, and where there is no body."""
-    tree = document_fromstring(html)
-    for length in (0, 2, 3):
-        cleaned = _covers_little("x" * length, tree)
-        assert (cleaned is not None) == (length < core.ESCALATION_PAGE_SHARE * len(html2txt(tree)))
-        if cleaned is not None:
-            assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree)))
-
-
 def _readability_length(tree: HtmlElement) -> int:
     """The length compare_extraction measures of readability's text."""
     summary = external.try_readability(copy(tree))
@@ -262,18 +244,31 @@ def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
         assert tostring(ours) == tostring(theirs)
 
 
-@pytest.mark.parametrize(
-    "html",
-    [
-        "<html><body><div>a</div>b<p>c</p>d<br>e</body></html>",  # minified blocks: html2txt spaces them
-        "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
-        "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
-        "<html><head><title>t</title></head><p>no body element</p></html>",
-        "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
-        "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
-        "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
-    ],
-)
+# pages html2txt reads in its corners, each with a body element unless told
+HTML2TXT_PAGES = [
+    "<html><body><div>a</div>b<p>c</p>d<br>e</body></html>",  # minified blocks: html2txt spaces them
+    "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
+    "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
+    "<html><head><title>t</title></head><p>no body element</p></html>",
+    "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
+    "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
+    "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
+    "<html><body class='onetrust'><p>a</p><p>b c d e f g</p><footer>h</footer></body></html>",  # the body goes
+]
+
+
+@pytest.mark.parametrize("html", HTML2TXT_PAGES)
+def test_the_escalation_check_is_html2txts(html: str) -> None:
+    """Also where the body goes with the cleaning justext's copy gets, and where there is no body element."""
+    tree = load_html(html)
+    for length in (0, 1, 2, 3, 5, 8):
+        cleaned = _covers_little("x" * length, tree)
+        assert (cleaned is not None) == (length < core.ESCALATION_PAGE_SHARE * len(html2txt(tree)))
+        if cleaned is not None:
+            assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree)))
+
+
+@pytest.mark.parametrize("html", HTML2TXT_PAGES)
 def test_the_page_text_bounds_hold_html2txt(html: str) -> None:
     tree = load_html(html)
     assert page_text_bound(tree) >= len(html2txt(tree))
