@@ -8,14 +8,16 @@ changes an internal it calls, or when the skip drops a page readability or juste
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
+import math
 from collections.abc import Iterator
 from copy import copy
 
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, tostring
-from trafilatura import core, external, main_extractor, readability_lxml, xpaths
+from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.htmlprocessing import tree_cleaning
 from trafilatura.settings import Extractor
@@ -26,13 +28,17 @@ from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
     RAW_PRUNES,
     SUSPECT_CHARS,
+    _covers_little,
     cleaned_text_bound,
     compare_extraction,
+    justext_rescue,
+    justext_stoplist,
     main_text,
     may_select,
     page_text_bound,
     raw_prunes,
     readability_bound,
+    recall_retry,
 )
 from pipelines.extraction.page_tree import parse_page, repair
 from tests.gate.corpus import Page, all_pages
@@ -93,6 +99,69 @@ def test_the_comparison_is_trafilaturas_on_every_gate_page() -> None:
         ours = compare_extraction(lambda raw=tree: tree_cleaning(copy(raw), options), copy(tree), again, text, options)
         assert ours[1] == theirs[1], page.key
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_recall_retry_main_text_repeats_is_trafilaturas() -> None:
+    """recall_retry repeats _recall_retry and the _extract_and_compare it calls: a new release that changes
+    either shows here."""
+    source = inspect.getsource(core._recall_retry) + inspect.getsource(core._extract_and_compare)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "f83f9c71197d6b76"
+
+
+def test_the_recall_retry_is_trafilaturas_on_every_gate_page() -> None:
+    """recall_retry (content.py's extractor, no backup of the cleaned tree) finds what _recall_retry finds,
+    whether or not the page reaches the recall escalation, and leaves the tree as it was."""
+    for page, tree in gate_trees():
+        options = Extractor(output_format="python", comments=False, url=page.url)
+        options.focus = "recall"
+        before = tostring(tree)
+        ours = recall_retry(tree, options, page.url)
+        assert tostring(tree) == before, page.key
+        theirs = core._recall_retry(tree, options, page.url)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_justext_main_text_repeats_is_trafilaturas() -> None:
+    """justext_rescue repeats trafilatura's, with try_justext and the stoplist jt_stoplist_init builds: a new
+    release that changes any of them shows here."""
+    source = inspect.getsource(external.justext_rescue) + inspect.getsource(external.try_justext)
+    source += inspect.getsource(external.jt_stoplist_init)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "e37e06660fb74716"
+
+
+def test_justext_is_trafilaturas_on_every_gate_page() -> None:
+    """The same words as trafilatura's stoplist, held as a frozenset; the same paragraphs on every page."""
+    assert justext_stoplist() == frozenset(external.JT_STOPLIST or external.jt_stoplist_init())
+    options = Extractor(output_format="python", comments=False)
+    for page, tree in gate_trees():
+        ours, theirs = justext_rescue(copy(tree), options), external.justext_rescue(copy(tree), options)
+        assert ours[1] == theirs[1], page.key
+        assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_html2txt_main_text_repeats_is_trafilaturas() -> None:
+    """_covers_little repeats html2txt on the copy it cleans for justext, reasoning about what BASIC_CLEAN_XPATH
+    reads: a new release that changes html2txt, its walk, its cleaning or that XPath shows here."""
+    baseline = importlib.import_module("trafilatura.baseline")  # the package exports a function called baseline
+    source = inspect.getsource(baseline.html2txt) + inspect.getsource(baseline._spaced_text)
+    source += inspect.getsource(baseline.basic_cleaning) + settings.BASIC_CLEAN_XPATH.path
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "cc67269045c48725"
+
+
+def test_the_escalation_check_is_html2txts_on_every_gate_page() -> None:
+    """_covers_little holds where html2txt's text is long enough, on either side of the share, and gives
+    justext the tree justext_rescue would clean; the tree it is given stays as it was."""
+    for page, tree in gate_trees():
+        before = tostring(tree)
+        share = core.ESCALATION_PAGE_SHARE * len(html2txt(tree))
+        longest = max(math.ceil(share) - 1, 0)  # the longest text that covers little
+        for length in (longest, longest + 1):
+            cleaned = _covers_little("x" * length, tree)
+            assert (cleaned is not None) == (length < share), page.key
+            if cleaned is not None:
+                assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree))), page.key
+        assert tostring(tree) == before, page.key
 
 
 def _readability_length(tree: HtmlElement) -> int:
@@ -175,18 +244,31 @@ def test_parse_page_rejects_what_load_html_rejects(html: str | bytes) -> None:
         assert tostring(ours) == tostring(theirs)
 
 
-@pytest.mark.parametrize(
-    "html",
-    [
-        "<html><body><div>a</div>b<p>c</p>d<br>e</body></html>",  # minified blocks: html2txt spaces them
-        "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
-        "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
-        "<html><head><title>t</title></head><p>no body element</p></html>",
-        "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
-        "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
-        "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
-    ],
-)
+# pages html2txt reads in its corners, each with a body element unless told
+HTML2TXT_PAGES = [
+    "<html><body><div>a</div>b<p>c</p>d<br>e</body></html>",  # minified blocks: html2txt spaces them
+    "<html><body><p>a\xa0\xa0b</p><p>\u2003c\u2028d</p></body></html>",  # whitespace XPath keeps
+    "<html><body><div>a<script>if (x) {}</script>b<style>p {}</style>c</div></body></html>",
+    "<html><head><title>t</title></head><p>no body element</p></html>",
+    "<html><body><p>a</p><aside>b <p>c</p> d</aside>tail<div class='footer' id='x'>e</div>f</body></html>",
+    "<html><body><div id='footer'><p>a b</p><script>x y</script></div><footer>c<svg>d</svg></footer></body></html>",
+    "<html><body><div>a<template>b c</template>d<fencedframe><p>e</p></fencedframe></div></body></html>",
+    "<html><body class='onetrust'><p>a</p><p>b c d e f g</p><footer>h</footer></body></html>",  # the body goes
+]
+
+
+@pytest.mark.parametrize("html", HTML2TXT_PAGES)
+def test_the_escalation_check_is_html2txts(html: str) -> None:
+    """Also where the body goes with the cleaning justext's copy gets, and where there is no body element."""
+    tree = load_html(html)
+    for length in (0, 1, 2, 3, 5, 8):
+        cleaned = _covers_little("x" * length, tree)
+        assert (cleaned is not None) == (length < core.ESCALATION_PAGE_SHARE * len(html2txt(tree)))
+        if cleaned is not None:
+            assert tostring(cleaned) == tostring(external.basic_cleaning(copy(tree)))
+
+
+@pytest.mark.parametrize("html", HTML2TXT_PAGES)
 def test_the_page_text_bounds_hold_html2txt(html: str) -> None:
     tree = load_html(html)
     assert page_text_bound(tree) >= len(html2txt(tree))

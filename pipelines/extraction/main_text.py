@@ -21,33 +21,37 @@ on every page of the gate's corpora; the recall escalation and baseline rescue r
 The rest is trafilatura's work, less of it: the raw-tree prunes, the only steps that change the tree rather
 than a copy, run on a copy of it (as in bare_extraction) only on a page where one of them removes something;
 the tree is otherwise only read: main_text mutates nothing it is given. The main extractor is content.py's (the
-same, its XPaths matched in Python); compare_extraction and _prepare_tree are repeated here without the copy
-of the cleaned tree that only justext reads (made when justext runs). Their sources are pinned by hash.
+same, its XPaths matched in Python, in the recall retry too); compare_extraction, _prepare_tree and the recall
+retry are repeated here without the copy of the cleaned tree that only justext reads (made when justext runs),
+justext_rescue with its stoplist held as a frozenset, and the escalation's html2txt on the copy it cleans for
+justext. Their sources are pinned by hash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from copy import copy
+from functools import cache
 from importlib import import_module
 
-from lxml.etree import Element, XPath, _Element, tostring
+from justext.core import ParagraphMaker, classify_paragraphs, revise_paragraph_classification
+from justext.utils import get_stoplist
+from lxml.etree import Element, SubElement, XPath, _Element, tostring
 from lxml.html import HtmlElement
-from trafilatura import readability_lxml, xpaths  # their regexes and XPath lists, used as they are
-from trafilatura.baseline import baseline, html2txt
+from trafilatura import external, readability_lxml, settings, xpaths  # their logger, stoplists, regexes and XPaths
+from trafilatura.baseline import _spaced_text, baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_JUSTEXT_RATIO,
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _recall_retry,
 )
 from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
     _prefer_readability,
-    justext_rescue,
+    basic_cleaning,
     sanitize_tree,
     try_readability,
 )
@@ -130,16 +134,25 @@ def _sequence(
             body, text = b_body, b_text
 
     # recall escalation: a short text covering little of the page is retried in recall mode
-    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and _covers_little(text, tree):
+    if rescue and 0 < len(text) < ESCALATION_MAX_LENGTH and (cleaned := _covers_little(text, tree)) is not None:
         r_options = copy(options)
         r_options.focus = "recall"
-        r_body, r_text = _recall_retry(tree, r_options, url)
-        j_body, j_text = justext_rescue(copy(tree), options)
+        r_body, r_text = recall_retry(tree, r_options, url)
+        j_body, j_text = _justext(cleaned, options)  # justext_rescue(copy(tree), options), the copy cleaned already
         if len(j_text) > len(r_text) and len(j_text) > ESCALATION_JUSTEXT_RATIO * len(text):
             body, text = j_body, j_text
         elif len(r_text) >= options.min_extracted_size and len(r_text) > ESCALATION_ACCEPT_RATIO * len(text):
             body, text = r_body, r_text
     return body, text
+
+
+def recall_retry(tree: HtmlElement, r_options: Extractor, url: str) -> tuple[_Element, str]:
+    """trafilatura.core._recall_retry: stages 1-2 again in recall mode, as _sequence runs them (content.py's
+    extractor, the cleaned tree for justext made when justext runs: trafilatura copies it on every retry).
+    `tree` is only read."""
+    cleaned = convert_tags(tree_cleaning(copy(tree), r_options), r_options, url)
+    body, text = extract_content(cleaned, r_options)
+    return compare_extraction(lambda: tree_cleaning(copy(tree), r_options), copy(tree), body, text, r_options)
 
 
 def compare_extraction(
@@ -173,6 +186,40 @@ def compare_extraction(
     if use_readability:
         body, text = sanitize_tree(body, options)  # type: ignore[arg-type]
     return body, text
+
+
+def justext_rescue(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """trafilatura.external.justext_rescue (and the try_justext it calls), the stoplist of every language held
+    as a frozenset: trafilatura's is a tuple of 150,000 words, which justext's lru_cache on define_stoplist
+    hashes again on every call (about 4 ms, a quarter of justext's time on a news page); a frozenset keeps its
+    hash, and define_stoplist makes the same set of it. `tree` is cleaned in place, as there."""
+    return _justext(basic_cleaning(tree), options)
+
+
+def _justext(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """justext_rescue after its basic_cleaning of `tree`."""
+    result_body = Element("body")
+    if options.lang in settings.JUSTEXT_LANGUAGES:
+        stoplist = get_stoplist(settings.JUSTEXT_LANGUAGES[options.lang])
+    else:
+        stoplist = justext_stoplist()
+    try:
+        paragraphs = ParagraphMaker.make_paragraphs(tree)
+        classify_paragraphs(paragraphs, stoplist, 50, 150, 0.1, 0.2, 0.25, True)
+        revise_paragraph_classification(paragraphs, 150)
+    except Exception as err:  # noqa: BLE001 (what try_justext does)
+        external.LOGGER.error("justext %s %s", err, options.url)
+    else:
+        for paragraph in paragraphs:
+            if not paragraph.is_boilerplate:
+                SubElement(result_body, "p").text = paragraph.text
+    return result_body, trim(" ".join(result_body.itertext()))
+
+
+@cache
+def justext_stoplist() -> frozenset[str]:
+    """trafilatura's stoplist of every justext language (built once, as there), as a frozenset."""
+    return frozenset(external.JT_STOPLIST or external.jt_stoplist_init())
 
 
 def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
@@ -259,13 +306,26 @@ def cleaned_text_bound(tree: HtmlElement) -> int:
     return bound
 
 
-def _covers_little(text: str, tree: HtmlElement) -> bool:
-    """`len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, html2txt (a copy of the tree, its cleaning
-    and a walk that spaces every block) only when the page's text can be long enough for it to hold."""
+def _covers_little(text: str, tree: HtmlElement) -> HtmlElement | None:
+    """Where `len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))`, a copy of the tree as justext_rescue
+    cleans it (basic_cleaning), for justext; None elsewhere. html2txt (a copy of the tree, its cleaning and a
+    walk that spaces every block) runs only when the page's text can be long enough for it to hold, and on a
+    copy of that cleaned body: html2txt cleans the body alone, the same elements of it (BASIC_CLEAN_XPATH
+    reads only an element's own tag and attributes) unless the body itself goes, where html2txt runs as is.
+    The cleaning is most of the cost of either (a regular expression on every element's @class and @id)."""
     for bound in (page_text_bound, cleaned_text_bound):  # the cheaper first
         if len(text) >= ESCALATION_PAGE_SHARE * bound(tree):
-            return False
-    return len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+            return None
+    cleaned = copy(tree)
+    body = cleaned.find(".//body")
+    basic_cleaning(cleaned)
+    if body is None:  # html2txt then takes the whole tree for the body
+        page = _spaced_text(copy(cleaned))
+    elif any(ancestor is cleaned for ancestor in body.iterancestors()):
+        page = _spaced_text(copy(body))  # it spaces the blocks in place: justext reads them unspaced
+    else:
+        page = html2txt(tree)
+    return cleaned if len(text) < ESCALATION_PAGE_SHARE * len(page) else None
 
 
 def _suspect(body: _Element, text: str, options: Extractor, declared_body: int, tree: HtmlElement) -> bool:
