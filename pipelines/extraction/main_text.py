@@ -223,8 +223,9 @@ def justext_stoplist() -> frozenset[str]:
 
 
 def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
-    """The XPaths of `prunes` that may select an element below `tree` (`may_select` of each), in their order,
-    found in one walk over all their tags. Running them in turn is what prune_unwanted_nodes does with all:
+    """The XPaths of `prunes` that may select an element below `tree`, in their order: those of which an element
+    has one of the tags and one of the words in its @id or @class, found in one walk over all their tags.
+    Running them in turn is what prune_unwanted_nodes does with all:
     removing elements never lets a later one select more (its tag and word must be there already).
 
     >>> from lxml.html import document_fromstring
@@ -248,23 +249,6 @@ def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
         if len(found) == len(prunes):
             break
     return [prunes[index][0] for index in sorted(found)]
-
-
-def may_select(tree: HtmlElement, tags: tuple[str, ...], ids: tuple[str, ...], classes: tuple[str, ...]) -> bool:
-    """Whether an element below `tree` has one of `tags` and one of `ids` in its @id or `classes` in its @class.
-
-    >>> from lxml.html import document_fromstring
-    >>> may_select(document_fromstring("<div class='comments-box'>x</div>"), ("div",), (), ("omment",))
-    True
-    """
-    for element in tree.iterdescendants(*tags):
-        names = element.get("id")
-        if names and any(word in names for word in ids):
-            return True
-        names = element.get("class")
-        if names and any(word in names for word in classes):
-            return True
-    return False
 
 
 def page_text_bound(tree: HtmlElement) -> int:
