@@ -20,6 +20,11 @@ import pyarrow as pa
 
 Rows = list[dict[str, Any]] | pa.Table  # one table's rows, as dicts or as Arrow
 
+# Arrow's own allocator (mimalloc) keeps what a batch's tables freed, for later: ~20 MB more while the store writes
+# a batch and held between batches, in the crawl process. The C library's gives it back (bench/bench_memory.py);
+# the conversions are as fast with it. Set here, for every process that makes or writes rows.
+pa.set_memory_pool(pa.system_memory_pool())
+
 
 def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
     """The rows as an Arrow table, each instant in UTC (TIMESTAMPTZ keeps the instant, not the zone).
@@ -32,8 +37,25 @@ def to_arrow(rows: list[dict[str, Any]]) -> pa.Table:
     for i, column in enumerate(table.schema):
         kind = column.type
         if pa.types.is_timestamp(kind) and kind.tz is not None and kind.tz != "UTC":
-            table = table.set_column(i, column.name, table.column(i).cast(pa.timestamp(kind.unit, "UTC")))
+            # a timestamp's values are its instants whatever its zone: relabelled, not cast (no pyarrow.compute)
+            utc = pa.timestamp(kind.unit, "UTC")
+            relabelled = pa.chunked_array([chunk.view(utc) for chunk in table.column(i).chunks], utc)
+            table = table.set_column(i, column.name, relabelled)
     return table
+
+
+class Scan:
+    """`table` as DuckDB is to scan it once: `con.register("_batch", Scan(table))`, then one statement that reads
+    `_batch`. DuckDB reads a pyarrow Table through pyarrow.dataset, whose import loads pyarrow's compute, dataset,
+    Parquet and S3 modules (~30-40 MB of a crawl process's RSS: the crawl needs none of them); an object that
+    offers only the Arrow C stream is read as that stream, the same columns and values, but once: DuckDB takes
+    the stream when the name is registered, and a second scan of it fails."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self.table.__arrow_c_stream__(requested_schema)
 
 
 def as_tables(batch: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:

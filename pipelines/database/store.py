@@ -31,9 +31,8 @@ from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipelines.database.arrow_rows import Rows, to_arrow
+from pipelines.database.arrow_rows import Rows, Scan, to_arrow
 from pipelines.database.damage import StoreDamaged, damage_reason, size_problem
 from pipelines.database.extensions import quote
 from pipelines.database.lake import CatalogUnreachable, LakeCatalog
@@ -312,13 +311,14 @@ class Store:
             # again is replaced with its images and figures as a whole, also when it now has none of them. Each
             # table is searched once for all the rows a batch replaces (a scan of the whole table each time).
             for table, ids in _replaced_ids(tables).items():
-                con.register("_replaced", pa.table({"id": ids}))
+                con.register("_replaced", Scan(pa.table({"id": ids})))
                 con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM _replaced)")
                 con.unregister("_replaced")
             for table in TABLE_ORDER:
                 if table not in tables:
                     continue
-                con.register("_batch", tables[table])
+                # a catalog's upsert reads its batch twice (a Scan is read once)
+                con.register("_batch", tables[table] if self.catalog is not None else Scan(tables[table]))
                 # Re-runs stay idempotent (a re-merged spool, a re-indexed file): keyed tables replace their rows.
                 if table in CHILD_TABLES:  # their rows of the batch's articles went above
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
@@ -334,6 +334,8 @@ class Store:
             raise
 
     def _spool(self, batch: Tables, replace_files: Sequence[str] = ()) -> None:
+        import pyarrow.parquet as pq  # here: a crawl that never spools never maps Parquet's libraries
+
         target = self.spool_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.partial"
         target.mkdir(parents=True)
         try:
@@ -349,6 +351,8 @@ class Store:
     def _merge_spool(self, con: duckdb.DuckDBPyConnection) -> int:
         if not self.spool_dir.exists():
             return 0
+        import pyarrow.parquet as pq
+
         merged = 0
         # names start with a timestamp: batches merge in the order they were written
         for folder in sorted(p for p in self.spool_dir.iterdir() if p.is_dir() and p.suffix != ".partial"):
@@ -367,7 +371,10 @@ def _replaced_ids(tables: dict[str, pa.Table]) -> dict[str, pa.ChunkedArray]:
     """Per table derived from a capture, the article ids whose rows a batch replaces: those of its captures,
     and for images and figures also of its articles and of their own rows."""
     def ids(table: str, column: str) -> list[pa.ChunkedArray]:
-        return [tables[table].column(column).cast(pa.string())] if table in tables else []
+        if table not in tables:
+            return []
+        values = tables[table].column(column)
+        return [values if values.type == pa.string() else values.cast(pa.string())]  # a cast imports pyarrow.compute
 
     captures, articles = ids("captures", "capture_id"), ids("articles", "article_id")
     replaced = {"articles": captures}
