@@ -213,3 +213,17 @@ def test_fetching_waits_for_the_rows_when_they_fall_behind(news_site: SiteServer
         (stats,) = con.execute("SELECT stats FROM runs").fetchone()
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLE_PATHS),)
     assert json.loads(stats)["ingest/paused"] > 0  # the engine was paused, and went on each time
+
+
+def test_records_archived_while_the_pool_is_busy_go_to_it_together(news_site: SiteServer, tmp_path: Path) -> None:
+    """One worker, started as the crawl starts: the records fetched while it starts wait and go in tasks of
+    several, each still with all its rows."""
+    data = tmp_path / "data"
+    run_baotinh("crawl", "--start-url", news_site.base_url + "/", "--data-dir", str(data),
+                "--set", "EXTRACT_PROCESSES=1", check=True)
+    with duckdb.connect(str(data / "baotinh.duckdb"), read_only=True) as con:
+        (stats,) = con.execute("SELECT stats FROM runs").fetchone()
+        captures = con.execute("SELECT count(*) FROM captures").fetchone()[0]
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLE_PATHS),)
+    assert json.loads(stats)["store/captures"] == captures
+    assert json.loads(stats)["ingest/tasks"] < captures  # several records a round trip to the pool

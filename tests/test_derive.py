@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import brotli
 import pytest
 
-from crawler.ingest.derive import derive
+from crawler.ingest.derive import derive, derive_each
 from crawler.ingest.response import ArchivedResponse
 from crawler.registry import Site
 from pipelines.extraction.templates import SiteTemplates, line_key
@@ -46,6 +46,14 @@ def test_derive_and_all_it_imports_load_without_scrapy() -> None:
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_derive_each_gives_each_record_its_own_rows_and_an_error_costs_its_record_only() -> None:
+    broken = response(body=None, record_id="<urn:uuid:2>")  # type: ignore[arg-type]  # derive() raises on it
+    tasks = [(response(), SITE, None), (broken, SITE, None), (response(record_id="<urn:uuid:3>"), SITE, None)]
+    first, error, third = derive_each(tasks)
+    assert first == derive(response(), SITE) and third == derive(response(record_id="<urn:uuid:3>"), SITE)
+    assert isinstance(error, str) and error.startswith("AttributeError: ")
 
 
 def test_an_article_gives_its_capture_article_image_and_figure_rows() -> None:

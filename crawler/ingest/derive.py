@@ -118,6 +118,19 @@ def derive(response: ArchivedResponse, site: Site, templates: SiteTemplates | No
     return verdict("article", requisites=page_requisites(analysis.article, page.text))
 
 
+def derive_each(tasks: list[tuple[ArchivedResponse, Site, SiteTemplates | None]]) -> list[Derived | str]:
+    """derive() of each (response, site, templates) in turn: what a worker of the live crawl runs, several records
+    a round trip when fetching outruns extraction (crawler.extensions.ingest). An error derive() lets out costs
+    its own record, not the others: its text (`TypeError: …`) stands in its place."""
+    results: list[Derived | str] = []
+    for response, site, templates in tasks:
+        try:
+            results.append(derive(response, site, templates))
+        except Exception as e:
+            results.append(f"{type(e).__name__}: {e}")
+    return results
+
+
 def _is_html(content_type: str | None, url: str) -> bool:
     if content_type is not None and content_type.strip():
         return content_type.strip().lower().startswith(HTML_TYPES)
