@@ -16,7 +16,7 @@ from copy import copy
 
 import pytest
 import trafilatura
-from lxml.html import HtmlElement, document_fromstring, tostring
+from lxml.html import HtmlElement, document_fromstring, fromstring, tostring
 from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
 from trafilatura.baseline import html2txt
 from trafilatura.htmlprocessing import tree_cleaning
@@ -39,7 +39,7 @@ from pipelines.extraction.main_text import (
     readability_bound,
     recall_retry,
 )
-from pipelines.extraction.page_tree import parse_page, repair
+from pipelines.extraction.page_tree import _parser, parse_page, repair, repaired_bytes
 from tests.gate.corpus import Page, all_pages
 
 PAGES = all_pages()
@@ -360,3 +360,48 @@ def test_repair_gives_what_repair_faulty_html_gives_on_every_gate_page() -> None
         html = page.html()
         beginning = html[:50].lower()
         assert repair(html, beginning) == repair_faulty_html(html, beginning), page.key
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><p>a\x00b\x0bc\x1fd\te\r\nf</p></body></html>",
+        "<html><body><p>Hà Nội\ufffe và \uffff</p></body></html>",
+        "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x'/>\n<html><body><p>Hà Nội</p></body></html>",
+        "<!DOCTYPE html PUBLIC 'x'/><html><body><p>one line</p></body></html>",
+        "<!doctype html><html><body><p>one line</p></body></html>",
+        "<!doctype html>\n<html lang='vi'/>\n<body><p>a\x0cb</p></body>",
+        "<!DOCTYPE html PUBLIC 'x'/>\n<html lang='vi'/>\n<body><p>Hà</p></body>",
+        "<html xmlns='x' />\n<body><p>no control characters, \ud800 a lone surrogate</p></body>",
+        "\n\n\n\n<html/>",
+        "\xa0<html><body><p>a</p></body></html>",
+        "\x01\xa0<html><body><p>a</p></body></html>",
+        "\u3000\n<p>a</p>",
+    ],
+)  # fmt: skip
+def test_repaired_bytes_are_the_repaired_text_or_none(html: str) -> None:
+    """Where they are given, parse_page parses them for the text: they must be that text's UTF-8 bytes,
+    and lxml.html must read their beginning as it reads the text's."""
+    beginning = html[:50].lower()
+    encoded, repaired = repaired_bytes(html, beginning), repair_faulty_html(html, beginning)
+    if encoded is not None:
+        assert encoded == repaired.encode("utf-8")
+        assert tostring(fromstring(encoded, parser=_parser())) == tostring(fromstring(repaired, parser=_parser()))
+    else:
+        assert "\ud800" in html or not repaired[: len(repaired) - len(repaired.lstrip())].isascii()
+
+
+def test_the_repaired_bytes_parse_to_the_tree_the_text_parses_to_on_every_gate_page() -> None:
+    """parse_page parses the page's bytes where load_html parses its text first."""
+    parsed = 0
+    for page in PAGES:
+        html = page.html()
+        beginning = html[:50].lower()
+        encoded = repaired_bytes(html, beginning)
+        assert encoded == repair_faulty_html(html, beginning).encode("utf-8"), page.key
+        ours, theirs = parse_page(html), load_html(html)
+        assert (ours is None) == (theirs is None), page.key
+        if ours is not None and theirs is not None:
+            parsed += 1
+            assert tostring(ours) == tostring(theirs), page.key
+    assert parsed > 200
