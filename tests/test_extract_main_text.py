@@ -13,12 +13,16 @@ import inspect
 import math
 from collections.abc import Iterator
 from copy import copy
+from pathlib import Path
 
+import justext.core
+import justext.paragraph
+import lxml.sax
 import pytest
 import trafilatura
 from lxml.html import HtmlElement, document_fromstring, fromstring, tostring
 from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
-from trafilatura.baseline import html2txt
+from trafilatura.baseline import basic_cleaning, html2txt
 from trafilatura.htmlprocessing import tree_cleaning
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html, repair_faulty_html, trim
@@ -40,6 +44,7 @@ from pipelines.extraction.main_text import (
     recall_retry,
 )
 from pipelines.extraction.page_tree import _parser, parse_page, repair, repaired_bytes
+from pipelines.extraction.paragraph_maker import MAX_DEPTH, make_paragraphs
 from tests.gate.corpus import Page, all_pages
 
 PAGES = all_pages()
@@ -405,3 +410,48 @@ def test_the_repaired_bytes_parse_to_the_tree_the_text_parses_to_on_every_gate_p
             parsed += 1
             assert tostring(ours) == tostring(theirs), page.key
     assert parsed > 200
+
+
+def test_the_paragraph_maker_mirrors_justexts() -> None:
+    """paragraph_maker repeats ParagraphMaker on lxml.sax's events: a new release that changes them shows here."""
+    sax = (Path(lxml.sax.__file__).parent / "sax.py").read_text(encoding="utf-8")
+    producer = sax[sax.index("class ElementTreeProducer") : sax.index("def saxify(")]
+    source = "".join(
+        inspect.getsource(code)
+        for code in (
+            justext.core.ParagraphMaker,
+            justext.core.PathInfo,
+            justext.paragraph.Paragraph.__init__,
+            justext.paragraph.Paragraph.text.fget,
+            justext.paragraph.Paragraph.__len__,
+        )
+    )
+    assert hashlib.sha256((source + producer).encode()).hexdigest()[:16] == "739448f8c719dbd3"
+
+
+def _paragraphs(paragraphs: list) -> list[tuple]:
+    return [(p.dom_path, p.xpath, p.text_nodes, p.chars_count_in_links, p.tags_count, p.text) for p in paragraphs]
+
+
+def test_make_paragraphs_is_paragraph_makers_on_every_gate_page() -> None:
+    """On each page's tree as loaded and as justext_rescue cleans it."""
+    compared = 0
+    for _, tree in gate_trees():
+        for root in (tree, basic_cleaning(copy(tree))):
+            assert _paragraphs(make_paragraphs(root)) == _paragraphs(justext.core.ParagraphMaker.make_paragraphs(root))
+            compared += 1
+    assert compared > 400
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><p>a <a href='x'>b c</a> d</p>e<br><br>f<br>g<div>h<!-- c -->i</div>  </body></html>",
+        "<html><body><ul><li>a</li><li><b>b</b> <i>c</i></li></ul><br><br><br><p> </p><p>\xa0</p></body></html>",
+        "<html><body><svg:rect>x</svg:rect><h2>t</h2><table><tr><td>a</td></tr></table></body></html>",
+        "<div>" * (MAX_DEPTH + 5) + "deep" + "</div>" * (MAX_DEPTH + 5),
+    ],
+)
+def test_make_paragraphs_is_paragraph_makers(html: str) -> None:
+    root = document_fromstring(html)
+    assert _paragraphs(make_paragraphs(root)) == _paragraphs(justext.core.ParagraphMaker.make_paragraphs(root))

@@ -34,7 +34,7 @@ from copy import copy
 from functools import cache
 from importlib import import_module
 
-from justext.core import ParagraphMaker, classify_paragraphs, revise_paragraph_classification
+from justext.core import classify_paragraphs, revise_paragraph_classification
 from justext.utils import get_stoplist
 from lxml.etree import Element, SubElement, XPath, _Element, tostring
 from lxml.html import HtmlElement
@@ -61,6 +61,7 @@ from trafilatura.utils import trim
 
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.content import extract_content
+from pipelines.extraction.paragraph_maker import make_paragraphs
 
 # What html2txt's text can be at most, without copying the tree: the body's text with whitespace collapsed
 # (in C), plus the two spaces html2txt puts around each block (each lengthens the collapsed text by one at
@@ -204,7 +205,7 @@ def _justext(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
     else:
         stoplist = justext_stoplist()
     try:
-        paragraphs = ParagraphMaker.make_paragraphs(tree)
+        paragraphs = make_paragraphs(tree)
         classify_paragraphs(paragraphs, stoplist, 50, 150, 0.1, 0.2, 0.25, True)
         revise_paragraph_classification(paragraphs, 150)
     except Exception as err:  # noqa: BLE001 (what try_justext does)
