@@ -24,9 +24,10 @@ from lxml.html import HtmlElement, document_fromstring, fromstring, tostring
 from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
 from trafilatura.baseline import basic_cleaning, html2txt
 from trafilatura.htmlprocessing import tree_cleaning
-from trafilatura.settings import Extractor
+from trafilatura.settings import BASIC_CLEAN_XPATH, Extractor
 from trafilatura.utils import load_html, repair_faulty_html, trim
 
+from pipelines.extraction.basic_cleaning import cleaned
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
@@ -455,3 +456,36 @@ def test_make_paragraphs_is_paragraph_makers_on_every_gate_page() -> None:
 def test_make_paragraphs_is_paragraph_makers(html: str) -> None:
     root = document_fromstring(html)
     assert _paragraphs(make_paragraphs(root)) == _paragraphs(justext.core.ParagraphMaker.make_paragraphs(root))
+
+
+def test_basic_cleaning_mirrors_trafilaturas() -> None:
+    """basic_cleaning.py matches BASIC_CLEAN_XPATH in Python: a new release that changes either shows here."""
+    source = inspect.getsource(external.basic_cleaning) + BASIC_CLEAN_XPATH.path
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "aa15d724b1fdb81c"
+
+
+def test_the_cleaning_walk_is_the_xpath_on_every_gate_page() -> None:
+    """On each page's tree as loaded and as trafilatura's cleaning leaves it (the recall retry's copy)."""
+    selected = 0
+    for page, tree in gate_trees():
+        for root in (tree, tree_cleaning(copy(tree), Extractor(output_format="python", comments=False))):
+            found = cleaned(root)
+            assert found == BASIC_CLEAN_XPATH(root), page.key
+            selected += len(found)
+    assert selected > 1000
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<div class="footer-x">', '<div id="page-footer" class="x">', '<div class="x" id="page-footer">',
+        '<section class="footer">', '<div class="">', '<div id="COOKIE-banner">', '<p class="x cookiebot">',
+        '<span id="onetrust-x">', '<div class="consent_manager">', '<svg class="x">', '<template id="t">',
+        '<div class="notice--cookie">', '<div id="cookie-law" class="footer">',
+    ],
+)  # fmt: skip
+def test_the_cleaning_walk_is_the_xpath(element: str) -> None:
+    tag = element[1:].split()[0].rstrip(">")
+    html = f"<html><body><aside><p>a</p></aside>{element}<p>text</p><footer>f</footer></{tag}><p>b</p></body></html>"
+    tree = document_fromstring(html)
+    assert cleaned(tree) == BASIC_CLEAN_XPATH(tree)

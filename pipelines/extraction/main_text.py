@@ -51,7 +51,6 @@ from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
     _prefer_readability,
-    basic_cleaning,
     sanitize_tree,
     try_readability,
 )
@@ -59,6 +58,8 @@ from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_
 from trafilatura.settings import Extractor
 from trafilatura.utils import trim
 
+from pipelines.extraction.basic_cleaning import CLEANED_TAGS as basic_cleaning_tags
+from pipelines.extraction.basic_cleaning import basic_cleaning
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.content import extract_content
 from pipelines.extraction.paragraph_maker import make_paragraphs
@@ -75,7 +76,7 @@ BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
 RAW_TEXT_TAGS = ("xmp", "noembed", "noframes", "plaintext")
 VIDEO_TEXT = len(" VIDEO")
 # what basic_cleaning (BASIC_CLEAN_XPATH) removes by tag alone
-CLEANED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
+CLEANED_TAGS = tuple(sorted(basic_cleaning_tags))
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 # The raw-tree prunes, each with what it can select at all: (XPath, tags, words of @id, words of @class). Every
 # element an XPath selects has one of those tags and holds one of those words in its @id or @class (its re:test
