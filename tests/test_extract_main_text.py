@@ -44,6 +44,7 @@ from pipelines.extraction.main_text import (
     readability_bound,
     recall_retry,
 )
+from pipelines.extraction.main_text import _options as main_text_options
 from pipelines.extraction.page_tree import _parser, parse_page, repair, repaired_bytes
 from pipelines.extraction.paragraph_maker import MAX_DEPTH, make_paragraphs
 from tests.gate.corpus import Page, all_pages
@@ -489,3 +490,13 @@ def test_the_cleaning_walk_is_the_xpath(element: str) -> None:
     html = f"<html><body><aside><p>a</p></aside>{element}<p>text</p><footer>f</footer></{tag}><p>b</p></body></html>"
     tree = document_fromstring(html)
     assert cleaned(tree) == BASIC_CLEAN_XPATH(tree)
+
+
+@pytest.mark.parametrize("url", ["https://baophutho.vn/a-1.htm", "", "http://[bad", "http://x.vn/\udcff"])
+def test_main_texts_options_are_the_extractor_it_would_make(url: str) -> None:
+    """main_text copies one Extractor a process rather than making one a page: every field the same."""
+    options, made = main_text_options(url), Extractor(output_format="python", comments=False, url=url)
+    assert {name: getattr(options, name) for name in Extractor.__slots__} == {
+        name: getattr(made, name) for name in Extractor.__slots__
+    }
+    assert main_text_options(url) is not options

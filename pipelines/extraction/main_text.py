@@ -29,6 +29,7 @@ justext. Their sources are pinned by hash.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from copy import copy
 from functools import cache
@@ -106,7 +107,7 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
     itself no article, whose text is only weighed for a listing's shape."""
     # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
     # for; the boxes pruned before and the body rules give the precision back.
-    options = Extractor(output_format="python", comments=False, url=url)
+    options = _options(url)
     forum = _forum_thread_page(tree)
     try:
         prunes = raw_prunes(tree, RAW_PRUNES if forum else RAW_PRUNES + COMMENT_PRUNES)
@@ -116,6 +117,21 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
         return []
     return body_paragraphs(body) if text else []
+
+
+def _options(url: str) -> Extractor:
+    """`Extractor(output_format="python", comments=False, url=url)`, copied from one made once a process: each
+    Extractor() reads trafilatura's configuration and today's date (~70 µs), the date for metadata extraction,
+    which main_text never runs; nothing here changes an Extractor's fields but `focus`, on a copy."""
+    options = copy(_balanced())
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else None
+    return options
+
+
+@cache
+def _balanced() -> Extractor:
+    return Extractor(output_format="python", comments=False)
 
 
 def _sequence(
@@ -240,9 +256,10 @@ def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
         for tag in tags:
             by_tag.setdefault(tag, []).append(index)
     found: set[int] = set()
+    some_word = _some_word(prunes)
     for element in tree.iterdescendants(*by_tag):
         names, classes = element.get("id"), element.get("class")
-        if not (names or classes):
+        if not (names or classes) or some_word(f"{names or ''} {classes or ''}") is None:
             continue
         for index in by_tag[element.tag]:
             _, _, ids, words = prunes[index]
@@ -251,6 +268,13 @@ def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
         if len(found) == len(prunes):
             break
     return [prunes[index][0] for index in sorted(found)]
+
+
+@cache
+def _some_word(prunes: tuple[Prune, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any word of any of `prunes` at once: an element holding none is no prune's (most are not)."""
+    words = sorted({word for _, _, ids, classes in prunes for word in (*ids, *classes)})
+    return re.compile("|".join(map(re.escape, words))).search
 
 
 def page_text_bound(tree: HtmlElement) -> int:
@@ -262,9 +286,15 @@ def page_text_bound(tree: HtmlElement) -> int:
     """
     body = tree.find(".//body")
     body = tree if body is None else body
-    code = sum(len("".join((element.text or "").split())) for element in body.iter("script", "style"))
+    # a script's characters other than normalize-space()'s four whitespace ones go with it (counted in C)
+    code = sum(_solid(element.text or "") for element in body.iter("script", "style"))
     blocks = sum(1 for _ in body.iter(*BLOCK_TAGS))  # lxml matches the tags; an XPath of self:: tests is 8x slower
     return int(COLLAPSED_LENGTH(body)) + 2 * blocks - code
+
+
+def _solid(text: str) -> int:
+    """The characters of `text` normalize-space() keeps whole: all but spaces, tabs, newlines and returns."""
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
 
 
 def cleaned_text_bound(tree: HtmlElement) -> int:
@@ -362,7 +392,10 @@ def readability_bound(tree: HtmlElement, floor: float = 0) -> float:
     dropped: set[_Element] = set()
     for element in tree.iterdescendants(Element):
         if element.tag != "fencedframe":  # dropped first, like scripts, but it may hold elements
-            attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
+            classes, names = element.get("class"), element.get("id")
+            if not (classes or names):  # most elements: no string to weigh
+                continue
+            attrs = " ".join(filter(None, (classes, names)))
             if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
                 continue
             if attrs not in verdicts:
