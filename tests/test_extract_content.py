@@ -23,6 +23,7 @@ from pipelines.extraction.content import (
     captions,
     discarded,
     extract_content,
+    prune_unwanted_sections,
     regex_tests,
     teasers,
 )
@@ -117,3 +118,28 @@ def test_extract_content_is_trafilaturas_on_every_gate_page() -> None:
         theirs = main_extractor.extract_content(_prepare_tree(raw, OPTIONS, page.url)[0], OPTIONS)
         assert ours[1] == theirs[1], page.key
         assert tostring(ours[0]) == tostring(theirs[0]), page.key
+
+
+def test_the_mirrored_link_density_and_wild_text_code_is_trafilaturas() -> None:
+    """link_density.py and content.recover_wild_text repeat these, their texts kept: a new release shows here."""
+    functions = (
+        htmlprocessing.delete_by_link_density,
+        htmlprocessing.link_density_test,
+        htmlprocessing.collect_link_info,
+        htmlprocessing.is_paragraph_listing,
+        main_extractor.recover_wild_text,
+    )
+    source = "".join(inspect.getsource(function) for function in functions)
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "966bfc9c26fe4a31"
+
+
+@pytest.mark.parametrize("focus", ["balanced", "recall"])
+def test_prune_unwanted_sections_is_trafilaturas_on_every_gate_page(focus: str) -> None:
+    """The whole cleaned page pruned, as recover_wild_text prunes it: the link-density passes' kept texts
+    select what trafilatura's passes select, after the removals of the passes before."""
+    options = Extractor(output_format="python", comments=False, recall=focus == "recall")
+    for page, raw in _gate_trees():
+        tags = set(main_extractor.TAG_CATALOG)
+        ours = prune_unwanted_sections(_prepare_tree(raw, options, page.url)[0], tags, options)
+        theirs = main_extractor.prune_unwanted_sections(_prepare_tree(raw, options, page.url)[0], tags, options)
+        assert tostring(ours) == tostring(theirs), page.key

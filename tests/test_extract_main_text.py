@@ -13,16 +13,21 @@ import inspect
 import math
 from collections.abc import Iterator
 from copy import copy
+from pathlib import Path
 
+import justext.core
+import justext.paragraph
+import lxml.sax
 import pytest
 import trafilatura
-from lxml.html import HtmlElement, document_fromstring, tostring
+from lxml.html import HtmlElement, document_fromstring, fromstring, tostring
 from trafilatura import core, external, main_extractor, readability_lxml, settings, xpaths
-from trafilatura.baseline import html2txt
+from trafilatura.baseline import basic_cleaning, html2txt
 from trafilatura.htmlprocessing import tree_cleaning
-from trafilatura.settings import Extractor
+from trafilatura.settings import BASIC_CLEAN_XPATH, Extractor
 from trafilatura.utils import load_html, repair_faulty_html, trim
 
+from pipelines.extraction.basic_cleaning import cleaned
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.main_text import (
     COMMENT_PRUNES,
@@ -39,7 +44,9 @@ from pipelines.extraction.main_text import (
     readability_bound,
     recall_retry,
 )
-from pipelines.extraction.page_tree import parse_page, repair
+from pipelines.extraction.main_text import _options as main_text_options
+from pipelines.extraction.page_tree import _parser, parse_page, repair, repaired_bytes
+from pipelines.extraction.paragraph_maker import MAX_DEPTH, make_paragraphs
 from tests.gate.corpus import Page, all_pages
 
 PAGES = all_pages()
@@ -360,3 +367,136 @@ def test_repair_gives_what_repair_faulty_html_gives_on_every_gate_page() -> None
         html = page.html()
         beginning = html[:50].lower()
         assert repair(html, beginning) == repair_faulty_html(html, beginning), page.key
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><p>a\x00b\x0bc\x1fd\te\r\nf</p></body></html>",
+        "<html><body><p>Hà Nội\ufffe và \uffff</p></body></html>",
+        "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x'/>\n<html><body><p>Hà Nội</p></body></html>",
+        "<!DOCTYPE html PUBLIC 'x'/><html><body><p>one line</p></body></html>",
+        "<!doctype html><html><body><p>one line</p></body></html>",
+        "<!doctype html>\n<html lang='vi'/>\n<body><p>a\x0cb</p></body>",
+        "<!DOCTYPE html PUBLIC 'x'/>\n<html lang='vi'/>\n<body><p>Hà</p></body>",
+        "<html xmlns='x' />\n<body><p>no control characters, \ud800 a lone surrogate</p></body>",
+        "\n\n\n\n<html/>",
+        "\xa0<html><body><p>a</p></body></html>",
+        "\x01\xa0<html><body><p>a</p></body></html>",
+        "\u3000\n<p>a</p>",
+    ],
+)  # fmt: skip
+def test_repaired_bytes_are_the_repaired_text_or_none(html: str) -> None:
+    """Where they are given, parse_page parses them for the text: they must be that text's UTF-8 bytes,
+    and lxml.html must read their beginning as it reads the text's."""
+    beginning = html[:50].lower()
+    encoded, repaired = repaired_bytes(html, beginning), repair_faulty_html(html, beginning)
+    if encoded is not None:
+        assert encoded == repaired.encode("utf-8")
+        assert tostring(fromstring(encoded, parser=_parser())) == tostring(fromstring(repaired, parser=_parser()))
+    else:
+        assert "\ud800" in html or not repaired[: len(repaired) - len(repaired.lstrip())].isascii()
+
+
+def test_the_repaired_bytes_parse_to_the_tree_the_text_parses_to_on_every_gate_page() -> None:
+    """parse_page parses the page's bytes where load_html parses its text first."""
+    parsed = 0
+    for page in PAGES:
+        html = page.html()
+        beginning = html[:50].lower()
+        encoded = repaired_bytes(html, beginning)
+        assert encoded == repair_faulty_html(html, beginning).encode("utf-8"), page.key
+        ours, theirs = parse_page(html), load_html(html)
+        assert (ours is None) == (theirs is None), page.key
+        if ours is not None and theirs is not None:
+            parsed += 1
+            assert tostring(ours) == tostring(theirs), page.key
+    assert parsed > 200
+
+
+def test_the_paragraph_maker_mirrors_justexts() -> None:
+    """paragraph_maker repeats ParagraphMaker on lxml.sax's events: a new release that changes them shows here."""
+    sax = (Path(lxml.sax.__file__).parent / "sax.py").read_text(encoding="utf-8")
+    producer = sax[sax.index("class ElementTreeProducer") : sax.index("def saxify(")]
+    source = "".join(
+        inspect.getsource(code)
+        for code in (
+            justext.core.ParagraphMaker,
+            justext.core.PathInfo,
+            justext.paragraph.Paragraph.__init__,
+            justext.paragraph.Paragraph.text.fget,
+            justext.paragraph.Paragraph.__len__,
+        )
+    )
+    assert hashlib.sha256((source + producer).encode()).hexdigest()[:16] == "739448f8c719dbd3"
+
+
+def _paragraphs(paragraphs: list) -> list[tuple]:
+    return [(p.dom_path, p.xpath, p.text_nodes, p.chars_count_in_links, p.tags_count, p.text) for p in paragraphs]
+
+
+def test_make_paragraphs_is_paragraph_makers_on_every_gate_page() -> None:
+    """On each page's tree as loaded and as justext_rescue cleans it."""
+    compared = 0
+    for _, tree in gate_trees():
+        for root in (tree, basic_cleaning(copy(tree))):
+            assert _paragraphs(make_paragraphs(root)) == _paragraphs(justext.core.ParagraphMaker.make_paragraphs(root))
+            compared += 1
+    assert compared > 400
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><p>a <a href='x'>b c</a> d</p>e<br><br>f<br>g<div>h<!-- c -->i</div>  </body></html>",
+        "<html><body><ul><li>a</li><li><b>b</b> <i>c</i></li></ul><br><br><br><p> </p><p>\xa0</p></body></html>",
+        "<html><body><svg:rect>x</svg:rect><h2>t</h2><table><tr><td>a</td></tr></table></body></html>",
+        "<div>" * (MAX_DEPTH + 5) + "deep" + "</div>" * (MAX_DEPTH + 5),
+    ],
+)
+def test_make_paragraphs_is_paragraph_makers(html: str) -> None:
+    root = document_fromstring(html)
+    assert _paragraphs(make_paragraphs(root)) == _paragraphs(justext.core.ParagraphMaker.make_paragraphs(root))
+
+
+def test_basic_cleaning_mirrors_trafilaturas() -> None:
+    """basic_cleaning.py matches BASIC_CLEAN_XPATH in Python: a new release that changes either shows here."""
+    source = inspect.getsource(external.basic_cleaning) + BASIC_CLEAN_XPATH.path
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "aa15d724b1fdb81c"
+
+
+def test_the_cleaning_walk_is_the_xpath_on_every_gate_page() -> None:
+    """On each page's tree as loaded and as trafilatura's cleaning leaves it (the recall retry's copy)."""
+    selected = 0
+    for page, tree in gate_trees():
+        for root in (tree, tree_cleaning(copy(tree), Extractor(output_format="python", comments=False))):
+            found = cleaned(root)
+            assert found == BASIC_CLEAN_XPATH(root), page.key
+            selected += len(found)
+    assert selected > 1000
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<div class="footer-x">', '<div id="page-footer" class="x">', '<div class="x" id="page-footer">',
+        '<section class="footer">', '<div class="">', '<div id="COOKIE-banner">', '<p class="x cookiebot">',
+        '<span id="onetrust-x">', '<div class="consent_manager">', '<svg class="x">', '<template id="t">',
+        '<div class="notice--cookie">', '<div id="cookie-law" class="footer">',
+    ],
+)  # fmt: skip
+def test_the_cleaning_walk_is_the_xpath(element: str) -> None:
+    tag = element[1:].split()[0].rstrip(">")
+    html = f"<html><body><aside><p>a</p></aside>{element}<p>text</p><footer>f</footer></{tag}><p>b</p></body></html>"
+    tree = document_fromstring(html)
+    assert cleaned(tree) == BASIC_CLEAN_XPATH(tree)
+
+
+@pytest.mark.parametrize("url", ["https://baophutho.vn/a-1.htm", "", "http://[bad", "http://x.vn/\udcff"])
+def test_main_texts_options_are_the_extractor_it_would_make(url: str) -> None:
+    """main_text copies one Extractor a process rather than making one a page: every field the same."""
+    options, made = main_text_options(url), Extractor(output_format="python", comments=False, url=url)
+    assert {name: getattr(options, name) for name in Extractor.__slots__} == {
+        name: getattr(made, name) for name in Extractor.__slots__
+    }
+    assert main_text_options(url) is not options

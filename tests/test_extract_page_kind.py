@@ -104,7 +104,8 @@ def test_same_page_same_article() -> None:
 EXTRACTION_MODULES = (
     "extract", "article", "body", "images", "metadata", "boxes", "bylines", "page_kind", "signals", "published",
     "rules", "article_time", "authors", "location", "passages", "scan", "templates", "text", "version", "wrappers",
-    "main_text", "page_tree", "class_names", "content",
+    "main_text", "page_tree", "class_names", "content", "link_density", "paragraph_maker",
+    "basic_cleaning",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from lxml.etree import SubElement
 from lxml.html import fragment_fromstring
 
 from pipelines.extraction.extract import extract
-from pipelines.extraction.text import read_text
+from pipelines.extraction.text import FlatTexts, read_text
 from tests.extract_fixtures.layouts import URL, news_page
 
 HEADLINES = [
@@ -47,3 +47,14 @@ def test_read_text_survives_deep_nesting() -> None:
         node = SubElement(node, "span")
     node.text = "sâu"
     assert read_text(root) == "sâu"
+
+
+def test_a_block_found_too_long_is_not_read_again_for_a_smaller_limit() -> None:
+    """Teasers and boxes climb from every link to the same long blocks: what one climb learned holds."""
+    block = fragment_fromstring("<div>" + "<p>chữ <a href='/x'>một</a> hai</p>" * 400 + "</div>")
+    texts = FlatTexts()
+    assert texts.longer(block, 500)
+    known = texts.least[block]
+    assert known > 500 and block not in texts
+    assert texts.longer(block, 300) and texts.longer(block, known - 1)
+    assert not texts.longer(block, 100_000) and len(texts[block]) == len(texts.get(block, ""))

@@ -6,8 +6,9 @@ answers in Python, one call per attribute per element (`re:test(@id, …)` is ca
 an id), and whose `self::div or …` tests libxml2 runs on every element: half of the main extractor's time.
 Here each is one walk that reads an element's attributes once and runs the same regular expressions (read
 from the XPaths themselves) only on the attributes there are; it selects the same elements in the same order,
-the frames one by one as the extractor asks for them. extract_content, _extract and prune_unwanted_sections
-are trafilatura's own (2.3.1) with only those swapped and their debug logging left out;
+the frames one by one as the extractor asks for them. extract_content, _extract, prune_unwanted_sections and
+recover_wild_text (which prunes the whole page with it when the main text is short) are trafilatura's own
+(2.3.1) with only those swapped (link density: link_density.py) and their debug logging left out;
 tests/test_extract_content.py pins their source and the XPaths, and compares each walk with its XPath on
 every gate page.
 """
@@ -21,12 +22,14 @@ from copy import deepcopy
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
 from lxml.html import HtmlElement
 from trafilatura import main_extractor, utils, xpaths  # their sets and XPath lists, read where they are
-from trafilatura.htmlprocessing import delete_by_link_density, link_density_test_tables, process_node
+from trafilatura.htmlprocessing import link_density_test_tables, process_node
 from trafilatura.htmlprocessing import prune_unwanted_nodes as prune_nodes
-from trafilatura.main_extractor import _elem_text, handle_textelem, recover_wild_text
-from trafilatura.settings import MIN_DUPLICATE_LENGTH, Extractor
-from trafilatura.utils import text_chars_test
+from trafilatura.main_extractor import _elem_text, handle_textelem
+from trafilatura.settings import DEDUPE_SCAN_CAP, MIN_DUPLICATE_LENGTH, Extractor
+from trafilatura.utils import text_chars_test, trim
 from trafilatura.xml import delete_element
+
+from pipelines.extraction.link_density import TrimmedTexts, delete_by_link_density
 
 # The `re:test(@a|@b, 'pattern'[, 'flags'])` calls of an XPath, in the order they stand.
 REGEX_TESTS = re.compile(r"re:test\((@[\w-]+(?:\|@[\w-]+)*), '([^']*)'(?:, '(i?)')?\)")
@@ -204,10 +207,11 @@ def prune_unwanted_sections(
                 delete_element(element)
         if favor_precision:
             tree = prune_nodes(tree, xpaths.PRECISION_DISCARD_XPATH)
+    texts = TrimmedTexts()  # what the link-density passes read, kept between them
     for _ in range(2):
-        tree = delete_by_link_density(tree, "div", backtracking=True, favor_precision=favor_precision)
-        tree = delete_by_link_density(tree, "list", backtracking=False, favor_precision=favor_precision)
-        tree = delete_by_link_density(tree, "p", backtracking=False, favor_precision=favor_precision)
+        tree = delete_by_link_density(tree, "div", texts, backtracking=True, favor_precision=favor_precision)
+        tree = delete_by_link_density(tree, "list", texts, backtracking=False, favor_precision=favor_precision)
+        tree = delete_by_link_density(tree, "p", texts, backtracking=False, favor_precision=favor_precision)
     if "table" in potential_tags or favor_precision:
         boilerplate_tables = [elem for elem in tree.iter("table") if link_density_test_tables(elem) is True]
         for elem in boilerplate_tables:
@@ -215,10 +219,72 @@ def prune_unwanted_sections(
     if favor_precision:
         while len(tree) > 0 and (tree[-1].tag == "head"):
             delete_element(tree[-1], keep_tail=False)
-        tree = delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
-        tree = delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
+        texts = TrimmedTexts()  # the tables and headings removed since changed some
+        tree = delete_by_link_density(tree, "head", texts, backtracking=False, favor_precision=True)
+        tree = delete_by_link_density(tree, "quote", texts, backtracking=False, favor_precision=True)
     strip_tags(tree, "span", *(() if "ref" in potential_tags else ("ref",)))
     return tree
+
+
+def recover_wild_text(
+    tree: HtmlElement,
+    result_body: _Element,
+    options: Extractor,
+    potential_tags: set[str] | None = None,
+    consumed: set[_Element] | None = None,
+) -> _Element:
+    """Look for all previously unconsidered wild elements, including outside of the determined
+    frame and throughout the document to recover potentially missing text parts."""
+    # copy: the recall branch below mutates potential_tags, must not leak back to the caller
+    potential_tags = set(main_extractor.TAG_CATALOG if potential_tags is None else potential_tags)
+    # blockquote/pre/q are already renamed to quote/code by convert_tags before this tree is built
+    search_expr = ".//code|.//p|.//quote|.//table|.//div[contains(@class, 'w3-code')]"
+    if options.focus == "recall":
+        potential_tags.update(["div", "lb"])
+        search_expr += "|.//div|.//lb|.//list"
+    # prune; in fast mode (no external comparator to defer to) keep teaser-class blocks, some of
+    # which are real content — this is the last-resort path after the confident extractor failed
+    search_tree = prune_unwanted_sections(tree, potential_tags, options, keep_teasers=options.fast)
+    subelems = search_tree.xpath(search_expr)
+    # dedup against the pre-main-pass snapshot: skip what the main pass already took -- exact
+    # match (not length-gated, #634; accepted cost: identical-text elements collapse) or a
+    # length-gated substring (a <p> folded into its <list> container)
+    elem_texts = [_elem_text(el) for el in result_body]
+    # newline-joined (trimmed element text has no newline) so no substring match spans two elements
+    existing = "\n".join(filter(None, elem_texts))
+    existing_elems = set(elem_texts)
+    # elements emitted or deduped whole: their descendants are covered
+    handled: set[_Element] = set()
+    for subelem in subelems:
+        if (consumed and subelem in consumed) or any(a in handled for a in subelem.iterancestors()):
+            continue
+        processed = handle_textelem(subelem, potential_tags, options)
+        if processed is None:
+            continue
+        if processed is subelem:
+            handled.add(subelem)
+        text = _elem_text(processed)
+        # image-only blocks have no text to compare, check their sources against the live body
+        images = {img.get("src") for img in processed.iter("graphic")}
+        if not text and images and images <= {g.get("src") for g in result_body.iter("graphic")}:
+            continue
+        # past the cap, the substring scan is skipped and `existing` stops growing
+        under_cap = len(existing) <= DEDUPE_SCAN_CAP
+        # a copy carrying its source tail is a fragment of a text run: no length gate
+        fragment = trim(text + (processed.tail or "")) if text_chars_test(processed.tail) else ""
+        if text and (
+            text in existing_elems
+            or (
+                under_cap
+                and ((len(text) > MIN_DUPLICATE_LENGTH and text in existing) or (fragment and fragment in existing))
+            )
+        ):
+            continue
+        result_body.append(processed)
+        if under_cap:
+            existing += "\n" + (fragment or text)
+        existing_elems.add(text)
+    return result_body
 
 
 def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[str]]:  # noqa: C901, PLR0912

@@ -29,12 +29,13 @@ justext. Their sources are pinned by hash.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from copy import copy
 from functools import cache
 from importlib import import_module
 
-from justext.core import ParagraphMaker, classify_paragraphs, revise_paragraph_classification
+from justext.core import classify_paragraphs, revise_paragraph_classification
 from justext.utils import get_stoplist
 from lxml.etree import Element, SubElement, XPath, _Element, tostring
 from lxml.html import HtmlElement
@@ -51,7 +52,6 @@ from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
     SANITIZED_XPATH,
     _prefer_readability,
-    basic_cleaning,
     sanitize_tree,
     try_readability,
 )
@@ -59,8 +59,11 @@ from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_
 from trafilatura.settings import Extractor
 from trafilatura.utils import trim
 
+from pipelines.extraction.basic_cleaning import CLEANED_TAGS as basic_cleaning_tags
+from pipelines.extraction.basic_cleaning import basic_cleaning
 from pipelines.extraction.body import body_paragraphs
 from pipelines.extraction.content import extract_content
+from pipelines.extraction.paragraph_maker import make_paragraphs
 
 # What html2txt's text can be at most, without copying the tree: the body's text with whitespace collapsed
 # (in C), plus the two spaces html2txt puts around each block (each lengthens the collapsed text by one at
@@ -74,7 +77,7 @@ BLOCK_TAGS = tuple(sorted(import_module("trafilatura.baseline")._BLOCK_ELEMS))
 RAW_TEXT_TAGS = ("xmp", "noembed", "noframes", "plaintext")
 VIDEO_TEXT = len(" VIDEO")
 # what basic_cleaning (BASIC_CLEAN_XPATH) removes by tag alone
-CLEANED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
+CLEANED_TAGS = tuple(sorted(basic_cleaning_tags))
 SUSPECT_CHARS = 3000  # what trafilatura calls short (ESCALATION_MAX_LENGTH): readability has only won below it
 # The raw-tree prunes, each with what it can select at all: (XPath, tags, words of @id, words of @class). Every
 # element an XPath selects has one of those tags and holds one of those words in its @id or @class (its re:test
@@ -104,7 +107,7 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
     itself no article, whose text is only weighed for a listing's shape."""
     # Balanced, not precision mode: precision's recall cost outweighs its gain on pages nobody tuned
     # for; the boxes pruned before and the body rules give the precision back.
-    options = Extractor(output_format="python", comments=False, url=url)
+    options = _options(url)
     forum = _forum_thread_page(tree)
     try:
         prunes = raw_prunes(tree, RAW_PRUNES if forum else RAW_PRUNES + COMMENT_PRUNES)
@@ -114,6 +117,21 @@ def main_text(tree: HtmlElement, url: str, declared_body: int = 0, *, rescue: bo
     except (TypeError, ValueError):  # what bare_extraction turns into "no document"
         return []
     return body_paragraphs(body) if text else []
+
+
+def _options(url: str) -> Extractor:
+    """`Extractor(output_format="python", comments=False, url=url)`, copied from one made once a process: each
+    Extractor() reads trafilatura's configuration and today's date (~70 µs), the date for metadata extraction,
+    which main_text never runs; nothing here changes an Extractor's fields but `focus`, on a copy."""
+    options = copy(_balanced())
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else None
+    return options
+
+
+@cache
+def _balanced() -> Extractor:
+    return Extractor(output_format="python", comments=False)
 
 
 def _sequence(
@@ -204,7 +222,7 @@ def _justext(tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
     else:
         stoplist = justext_stoplist()
     try:
-        paragraphs = ParagraphMaker.make_paragraphs(tree)
+        paragraphs = make_paragraphs(tree)
         classify_paragraphs(paragraphs, stoplist, 50, 150, 0.1, 0.2, 0.25, True)
         revise_paragraph_classification(paragraphs, 150)
     except Exception as err:  # noqa: BLE001 (what try_justext does)
@@ -238,9 +256,10 @@ def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
         for tag in tags:
             by_tag.setdefault(tag, []).append(index)
     found: set[int] = set()
+    some_word = _some_word(prunes)
     for element in tree.iterdescendants(*by_tag):
         names, classes = element.get("id"), element.get("class")
-        if not (names or classes):
+        if not (names or classes) or some_word(f"{names or ''} {classes or ''}") is None:
             continue
         for index in by_tag[element.tag]:
             _, _, ids, words = prunes[index]
@@ -249,6 +268,13 @@ def raw_prunes(tree: HtmlElement, prunes: tuple[Prune, ...]) -> list[XPath]:
         if len(found) == len(prunes):
             break
     return [prunes[index][0] for index in sorted(found)]
+
+
+@cache
+def _some_word(prunes: tuple[Prune, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any word of any of `prunes` at once: an element holding none is no prune's (most are not)."""
+    words = sorted({word for _, _, ids, classes in prunes for word in (*ids, *classes)})
+    return re.compile("|".join(map(re.escape, words))).search
 
 
 def page_text_bound(tree: HtmlElement) -> int:
@@ -260,9 +286,15 @@ def page_text_bound(tree: HtmlElement) -> int:
     """
     body = tree.find(".//body")
     body = tree if body is None else body
-    code = sum(len("".join((element.text or "").split())) for element in body.iter("script", "style"))
+    # a script's characters other than normalize-space()'s four whitespace ones go with it (counted in C)
+    code = sum(_solid(element.text or "") for element in body.iter("script", "style"))
     blocks = sum(1 for _ in body.iter(*BLOCK_TAGS))  # lxml matches the tags; an XPath of self:: tests is 8x slower
     return int(COLLAPSED_LENGTH(body)) + 2 * blocks - code
+
+
+def _solid(text: str) -> int:
+    """The characters of `text` normalize-space() keeps whole: all but spaces, tabs, newlines and returns."""
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
 
 
 def cleaned_text_bound(tree: HtmlElement) -> int:
@@ -360,7 +392,10 @@ def readability_bound(tree: HtmlElement, floor: float = 0) -> float:
     dropped: set[_Element] = set()
     for element in tree.iterdescendants(Element):
         if element.tag != "fencedframe":  # dropped first, like scripts, but it may hold elements
-            attrs = " ".join(filter(None, (element.get("class"), element.get("id"))))
+            classes, names = element.get("class"), element.get("id")
+            if not (classes or names):  # most elements: no string to weigh
+                continue
+            attrs = " ".join(filter(None, (classes, names)))
             if len(attrs) < 2 or element.tag in readability_lxml.FRAME_TAGS:
                 continue
             if attrs not in verdicts:

@@ -91,6 +91,12 @@ class FlatTexts(dict[HtmlElement, str]):
     'Hà Nội'
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        # a length the collapsed text of a block found longer than some limit is known to exceed: teasers and
+        # boxes climb from every link to the same long blocks, which are not kept whole
+        self.least: dict[HtmlElement, int] = {}
+
     def __missing__(self, element: HtmlElement) -> str:
         text = flat_text(element)
         self[element] = text
@@ -107,9 +113,14 @@ class FlatTexts(dict[HtmlElement, str]):
         """
         text = self.get(element)
         if text is None:
-            raw = text_content(element)
-            if len(raw) > HEAD_TIMES * limit and len(" ".join(raw[: HEAD_TIMES * limit].split())) > limit:
+            if self.least.get(element, -1) > limit:
                 return True
+            raw = text_content(element)
+            if len(raw) > HEAD_TIMES * limit:
+                head = len(" ".join(raw[: HEAD_TIMES * limit].split()))
+                if head > limit:
+                    self.least[element] = head
+                    return True
             text = self[element] = " ".join(raw.split())
         return len(text) > limit
 
