@@ -95,6 +95,30 @@ def test_the_fingerprint_is_the_same_in_another_process(original: str) -> None:
     assert ran.stdout.strip() == str(fingerprint(original)).replace(" ", "").replace(",", ", ")
 
 
+def test_the_fingerprint_is_datasketchs_minhash_and_the_extraction_needs_no_datasketch(original: str) -> None:
+    """fingerprint() repeats datasketch's affine32 MinHash (its import costs every worker scipy): the same
+    values on texts of every length and dress, datasketch itself the judge; and deriving rows imports neither."""
+    from datasketch import MinHash
+
+    from pipelines.reposts.fingerprint import SCHEME, SEED, SHINGLE_WORDS
+
+    texts = [original, without_marks(original), other_punctuation(original), farm_copy(KEY, paragraphs(KEY)),
+             *(" ".join(paragraphs(KEY)[:n]) for n in range(2, len(paragraphs(KEY)) + 1))]
+    compared = 0
+    for text in texts:
+        sketch = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=lambda value: value, scheme=SCHEME)
+        sketch.update_batch(shingle_hashes(text, SHINGLE_WORDS).tolist())
+        assert fingerprint(text) == sketch.hashvalues.tolist()
+        compared += 1
+    assert compared == len(texts) >= 6
+    code = ("import sys; from crawler.ingest.derive import derive; from pipelines.reposts.fingerprint import "
+            "fingerprint; assert len(fingerprint(sys.stdin.read())) == 128; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
+    ran = subprocess.run([sys.executable, "-c", code], input=original, capture_output=True, text=True, cwd=REPO,
+                         check=True)
+    assert ran.stdout.strip() == "[]"
+
+
 def test_words_are_folded_as_the_database_folds_them(original: str) -> None:
     texts = [original, without_marks(original), "ĐẢNG bộ: 4.125,6 tỷ đồng – “Phú Thọ”; COVID-19 ..."]
     with duckdb.connect() as con:
